@@ -1,0 +1,24 @@
+using NodaTime;
+
+namespace Ledger.Api.Hosting;
+
+/// <summary>
+/// The ledger's notion of "now" and "today". Business dates are in the insurer's time zone
+/// (<c>Ledger:TimeZone</c>, default Asia/Shanghai): a premium due "today" is due on the insurer's calendar.
+/// </summary>
+public sealed class BusinessCalendar(IClock clock, IConfiguration configuration)
+{
+    public DateTimeZone Zone { get; } =
+        DateTimeZoneProviders.Tzdb.GetZoneOrNull(configuration["Ledger:TimeZone"] ?? "Asia/Shanghai")
+        ?? throw new InvalidOperationException($"Unknown time zone '{configuration["Ledger:TimeZone"]}' in Ledger:TimeZone.");
+
+    public Instant Now => clock.GetCurrentInstant();
+
+    public LocalDate Today => Now.InZone(Zone).Date;
+}
+
+/// <summary>Lets Marten stamp recorded instants with the same clock the ledger decides with (tests use a FakeClock).</summary>
+public sealed class ClockTimeProvider(IClock clock) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => clock.GetCurrentInstant().ToDateTimeOffset();
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+using NodaTime.Text;
+
+namespace Ledger.Api.Hosting;
+
+/// <summary>
+/// One set of JSON settings for HTTP, Marten storage and the CLI: camelCase, enums as camelCase strings,
+/// NodaTime ISO formats. Dates and enums are parsed strictly, with messages a caller can act on, because
+/// a lenient parser turns a typo into a silent wrong fact in a ledger that never forgets.
+/// </summary>
+public static class LedgerJson
+{
+    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions o)
+    {
+        o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        // Names in any script (张伟, Zoë) are written as themselves, not as \u escapes; answers are JSON, never HTML.
+        o.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        o.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
+        o.RespectNullableAnnotations = true;
+        o.RespectRequiredConstructorParameters = true;
+        o.NumberHandling = JsonNumberHandling.Strict;
+        o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+        // Inserted first so they win over the NodaTime package's converters for these two types.
+        o.Converters.Insert(0, new StrictLocalDateConverter());
+        o.Converters.Insert(0, new StrictInstantConverter());
+        o.Converters.Add(new StrictEnumConverterFactory());
+        return o;
+    }
+
+    public static string Format(LocalDate date) => LocalDatePattern.Iso.Format(date);
+
+    public static string Format(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
+
+    public static ParseResult<LocalDate> ParseDate(string text) => LocalDatePattern.Iso.Parse(text);
+
+    /// <summary>ISO instants in UTC (<c>2025-03-20T08:00:00Z</c>) or with an offset (<c>...+08:00</c>).</summary>
+    public static ParseResult<Instant> ParseInstant(string text)
+    {
+        var utc = InstantPattern.ExtendedIso.Parse(text);
+        if (utc.Success) return utc;
+        var withOffset = OffsetDateTimePattern.ExtendedIso.Parse(text);
+        return withOffset.Success ? ParseResult<Instant>.ForValue(withOffset.Value.ToInstant()) : utc;
+    }
+
+    private sealed class StrictLocalDateConverter : JsonConverter<LocalDate>
+    {
+        public override LocalDate Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+                throw new JsonException("must be a date string such as 2025-03-20");
+            var text = reader.GetString()!;
+            var result = ParseDate(text);
+            return result.Success ? result.Value : throw new JsonException($"'{text}' is not a valid date (yyyy-MM-dd)");
+        }
+
+        public override void Write(Utf8JsonWriter writer, LocalDate value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(Format(value));
+    }
+
+    private sealed class StrictInstantConverter : JsonConverter<Instant>
+    {
+        public override Instant Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+                throw new JsonException("must be an instant string such as 2025-03-20T08:00:00Z");
+            var text = reader.GetString()!;
+            var result = ParseInstant(text);
+            return result.Success ? result.Value : throw new JsonException($"'{text}' is not a valid instant (ISO 8601 with Z or an offset)");
+        }
+
+        public override void Write(Utf8JsonWriter writer, Instant value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(Format(value));
+    }
+
+    /// <summary>Enums as camelCase strings; numbers and unknown names are refused with the list of allowed values.</summary>
+    private sealed class StrictEnumConverterFactory : JsonConverterFactory
+    {
+        public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
+
+        public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+            (JsonConverter)Activator.CreateInstance(typeof(StrictEnumConverter<>).MakeGenericType(typeToConvert))!;
+    }
+
+    private sealed class StrictEnumConverter<T> : JsonConverter<T> where T : struct, Enum
+    {
+        private static readonly Dictionary<string, T> ByName =
+            Enum.GetValues<T>().ToDictionary(v => JsonNamingPolicy.CamelCase.ConvertName(v.ToString()), StringComparer.Ordinal);
+
+        private static readonly Dictionary<T, string> Names = ByName.ToDictionary(kv => kv.Value, kv => kv.Key);
+
+        public static string Allowed => string.Join(", ", ByName.Keys);
+
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+                throw new JsonException($"must be one of: {Allowed}");
+            var text = reader.GetString()!;
+            return ByName.TryGetValue(text, out var value)
+                ? value
+                : throw new JsonException($"'{text}' is not one of: {Allowed}");
+        }
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(Names.TryGetValue(value, out var name) ? name : value.ToString());
+    }
+}

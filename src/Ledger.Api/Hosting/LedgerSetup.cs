@@ -1,0 +1,145 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Ledger.Api.Households;
+using Marten;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NodaTime;
+using Npgsql;
+using Scalar.AspNetCore;
+using Wolverine;
+using Wolverine.Marten;
+using Weasel.Core;
+using Ledger.Domain.Households;
+
+namespace Ledger.Api.Hosting;
+
+public static class LedgerSetup
+{
+    public static WebApplicationBuilder AddLedger(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<IClock>(SystemClock.Instance);
+        services.AddSingleton<LedgerDatabase>();
+        services.AddSingleton<BusinessCalendar>();
+        services.AddSingleton(sp => sp.GetRequiredService<LedgerDatabase>().CreateDataSource());
+        services.AddSingleton<HouseholdNumbers>();
+
+        services.ConfigureHttpJsonOptions(o => LedgerJson.Configure(o.SerializerOptions));
+        // Problems the framework writes itself (unknown route, wrong method, wrong media type) get a code too.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            if (c.ProblemDetails.Extensions.ContainsKey("code")) return;
+            c.ProblemDetails.Extensions["code"] = c.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => "NotFound",
+                StatusCodes.Status405MethodNotAllowed => "MethodNotAllowed",
+                StatusCodes.Status413PayloadTooLarge => "BodyTooLarge",
+                StatusCodes.Status415UnsupportedMediaType => "UnsupportedMediaType",
+                StatusCodes.Status400BadRequest => "BadRequest",
+                _ => "Error",
+            };
+        });
+        services.AddExceptionHandler<UnexpectedErrorHandler>();
+        services.AddOpenApi(o => o.AddSchemaTransformer<NodaTimeSchemaTransformer>());
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        services.AddMarten(sp =>
+            {
+                var opts = new StoreOptions();
+                opts.Connection(sp.GetRequiredService<LedgerDatabase>().ConnectionString);
+                opts.DatabaseSchemaName = HouseholdNumbers.Schema;
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, o => LedgerJson.Configure(o));
+
+                // Rich mode: inline projections see each event's version and sequence (the audit trail and its
+                // hash chain need them), at some cost in append speed. See docs/decisions/0004-append-mode.md.
+                opts.Events.AppendMode = EventAppendMode.Rich;
+                opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+                opts.Events.MetadataConfig.CausationIdEnabled = true;
+                opts.Events.MetadataConfig.HeadersEnabled = true;
+                opts.Events.MetadataConfig.UserNameEnabled = true;
+                opts.Events.TimeProvider = new ClockTimeProvider(sp.GetRequiredService<IClock>());
+                foreach (var (type, name) in EventCatalogue.StoredNames)
+                    opts.Events.MapEventType(type, name);
+
+                opts.Projections.Add(new HouseholdProjection(), ProjectionLifecycle.Inline);
+                opts.Schema.For<Household>().Duplicate(h => h.Number, configure: index => index.IsUnique = true);
+                opts.Schema.For<IdempotentWrite>();
+                return opts;
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .IntegrateWithWolverine();
+
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.ApplicationAssembly = typeof(LedgerSetup).Assembly;
+            opts.UseSystemTextJsonForSerialization(o => LedgerJson.Configure(o));
+            opts.Durability.Mode = builder.Configuration["Ledger:Cluster"] == "true" ? DurabilityMode.Balanced : DurabilityMode.Solo;
+        });
+
+        services.AddHostedService<DemoDataSeeder>();
+        return builder;
+    }
+
+    public static WebApplication UseLedger(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Ledger API"));
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = DatabaseHealthCheck.WriteAsync });
+
+        OpenHouseholdEndpoint.Map(app);
+        JoinMemberEndpoint.Map(app);
+        LeaveHouseholdEndpoint.Map(app);
+        CorrectMemberDetailsEndpoint.Map(app);
+        ReadHousehold.Map(app);
+        return app;
+    }
+}
+
+/// <summary>Readiness: the database answers a query.</summary>
+public sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("select 1");
+            await command.ExecuteScalarAsync(ct);
+            return HealthCheckResult.Healthy("PostgreSQL answers.");
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL does not answer.");
+        }
+    }
+
+    public static Task WriteAsync(HttpContext http, HealthReport report) =>
+        http.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        });
+}
+
+/// <summary>The last line of defence: an unexpected failure is a 500 problem without stack trace or SQL.</summary>
+public sealed class UnexpectedErrorHandler(ILogger<UnexpectedErrorHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        logger.LogError(exception, "Unhandled error for {Method} {Path}", http.Request.Method, http.Request.Path);
+        var problem = exception is BadHttpRequestException bad
+            ? Problems.Of(bad.StatusCode, "BadRequest", "The request could not be read.", bad.Message)
+            : Problems.Of(StatusCodes.Status500InternalServerError, "InternalError", "Something went wrong on our side.",
+                $"Read the household before retrying a write. Quote trace id {http.TraceIdentifier} when reporting this.");
+        await problem.ExecuteAsync(http);
+        return true;
+    }
+}

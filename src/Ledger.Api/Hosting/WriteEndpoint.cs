@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using JasperFx;
+using JasperFx.Events;
+using Ledger.Api.Households;
+using Ledger.Domain;
+using Marten;
+using Wolverine;
+
+namespace Ledger.Api.Hosting;
+
+/// <summary>
+/// What every household write does at the HTTP edge, in this order: parse preconditions (If-Match,
+/// Idempotency-Key), replay a stored answer for a repeated key, parse and validate the body, invoke the
+/// Wolverine handler, and turn every refusal into problem details. Nothing is appended unless the whole
+/// command is accepted.
+/// </summary>
+public static class WriteEndpoint
+{
+    public const int MaxBodyBytes = 256 * 1024;
+    private const int MaxHeaderLength = 200;
+    private const int RetriesWithoutIfMatch = 5;
+
+    public static async Task<IResult> ExecuteAsync<TBody>(
+        HttpContext http,
+        string operation,
+        string? householdIdText,
+        Func<TBody, Guid, object> toCommand,
+        Func<object, long, IReadOnlyList<object>, Guid, WriteAnswer> answer)
+        where TBody : class
+    {
+        var ct = http.RequestAborted;
+        var request = http.Request;
+
+        Guid householdId;
+        if (householdIdText is null) householdId = Guid.CreateVersion7();
+        else if (!Guid.TryParse(householdIdText, out householdId)) return Problems.UnknownHousehold($"'{householdIdText}' is not a household id.");
+
+        if (ParseIfMatch(request) is { Error: { } ifMatchError }) return ifMatchError;
+        var expectedVersion = ParseIfMatch(request).Version;
+
+        var headerErrors = new List<FieldError>();
+        var actor = Header(request, "X-Actor", headerErrors) ?? "anonymous";
+        var reason = Header(request, "X-Reason", headerErrors, Check.MaxReasonLength);
+        var idempotencyKey = Header(request, "Idempotency-Key", headerErrors);
+        var correlationId = Header(request, "X-Correlation-Id", headerErrors)
+                            ?? Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
+        var causationId = Header(request, "X-Causation-Id", headerErrors) ?? $"http:{http.TraceIdentifier}";
+        if (headerErrors.Count > 0) return Problems.Validation(headerErrors);
+
+        var (bytes, tooLarge) = await ReadBodyAsync(request, ct);
+        if (tooLarge)
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "BodyTooLarge", "The request body is too large.",
+                $"A write body may be at most {MaxBodyBytes / 1024} KiB.");
+
+        var requestHash = Convert.ToHexString(SHA256.HashData(
+            [.. System.Text.Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n"), .. bytes]));
+
+        if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            && !contentType.Contains("+json", StringComparison.OrdinalIgnoreCase))
+            return Problems.Of(StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", "Unsupported media type.",
+                "Send the body as application/json.");
+
+        var (body, parseError) = Parse<TBody>(bytes);
+        if (parseError is not null) return parseError;
+        if (body is IValidatable validatable && validatable.Validate().ToList() is { Count: > 0 } errors)
+            return Problems.Validation(errors);
+
+        object command;
+        try
+        {
+            command = toCommand(body!, householdId);
+        }
+        catch (DomainRuleViolated violation)
+        {
+            return Problems.From(violation);
+        }
+        var context = new WriteContext(operation, actor, reason, correlationId, causationId, expectedVersion, idempotencyKey, requestHash);
+        var message = new HouseholdCommand(householdId, command, context, (version, events) => answer(command, version, events, householdId));
+        var bus = http.RequestServices.GetRequiredService<IMessageBus>();
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = await bus.InvokeAsync<WriteAnswer>(message, ct, TimeSpan.FromSeconds(30));
+                if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+                return Answer(http, result.Status, result.Body, result.Version, result.Location);
+            }
+            catch (DomainRuleViolated violation)
+            {
+                return Problems.From(violation);
+            }
+            catch (StaleVersionException stale)
+            {
+                return VersionMismatch(stale.Expected, stale.Actual);
+            }
+            catch (Exception e) when (IsConcurrencyConflict(e))
+            {
+                if (expectedVersion is { } expected)
+                    return VersionMismatch(expected, actual: null);
+                // No precondition was given: the caller wants the change applied on top of whatever is there,
+                // so decide again against the new state.
+                if (attempt >= RetriesWithoutIfMatch)
+                    return Problems.Of(StatusCodes.Status409Conflict, "ConcurrentWrite", "Too many concurrent writes.",
+                        "The household kept changing while this command was applied; nothing was appended. Try again.");
+            }
+        }
+    }
+
+    public static bool IsConcurrencyConflict(Exception e) =>
+        e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException or ExistingStreamIdCollisionException
+        || (e.InnerException is { } inner && IsConcurrencyConflict(inner));
+
+    public static IResult Answer(HttpContext http, int status, object body, long version, string? location)
+    {
+        http.Response.Headers.ETag = ETag(version);
+        if (location is not null) http.Response.Headers.Location = location;
+        return TypedResults.Json(body, LedgerJson.Options, statusCode: status);
+    }
+
+    public static string ETag(long version) => $"\"{version}\"";
+
+    private static IResult VersionMismatch(long expected, long? actual) =>
+        Problems.Of(StatusCodes.Status412PreconditionFailed, "VersionMismatch", "The household has changed.",
+            actual is { } a
+                ? $"If-Match expected version {expected} but the household is at version {a}; nothing was appended. Read it again and retry."
+                : $"The household moved past version {expected} while this command ran; nothing was appended. Read it again and retry.",
+            extra: new Dictionary<string, object?> { ["expectedVersion"] = expected, ["currentVersion"] = actual });
+
+    private static (long? Version, IResult? Error) ParseIfMatch(HttpRequest request)
+    {
+        var raw = request.Headers.IfMatch.ToString().Trim();
+        if (raw.Length == 0 || raw == "*") return (null, null);
+        var text = raw.StartsWith("W/", StringComparison.Ordinal) ? raw[2..] : raw;
+        text = text.Trim('"');
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version >= 0
+            ? (version, null)
+            : (null, Problems.BadRequest("InvalidIfMatch", $"If-Match must be a stream version such as \"3\" (the ETag of a read); got {raw}."));
+    }
+
+    private static string? Header(HttpRequest request, string name, List<FieldError> errors, int maxLength = MaxHeaderLength)
+    {
+        var raw = request.Headers[name].ToString();
+        if (raw.Length == 0) return null;
+        string value;
+        try
+        {
+            // Header values are ASCII on the wire; UTF-8 text (a reason in Chinese) arrives percent-encoded.
+            value = Uri.UnescapeDataString(raw).Trim();
+        }
+        catch (UriFormatException)
+        {
+            value = raw.Trim();
+        }
+        if (value.Length == 0 || value.Length > maxLength || value.Any(char.IsControl))
+        {
+            errors.Add(new FieldError(name, $"must be 1 to {maxLength} printable characters"));
+            return null;
+        }
+        return value;
+    }
+
+    private static async Task<(byte[] Bytes, bool TooLarge)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes) return ([], true);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes) return ([], true);
+        }
+        return (buffer.ToArray(), false);
+    }
+
+    internal static (T? Value, IResult? Error) Parse<T>(byte[] bytes) where T : class
+    {
+        if (bytes.Length == 0)
+            return (null, Problems.BadRequest("MissingBody", "The request needs a JSON body."));
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(bytes, LedgerJson.Options);
+            return value is null
+                ? (null, Problems.BadRequest("MissingBody", "The request body must be a JSON object, not null."))
+                : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Problems.Validation([JsonError(e)]));
+        }
+    }
+
+    /// <summary>Turns a serializer error into a field error without leaking .NET type names.</summary>
+    private static FieldError JsonError(JsonException e)
+    {
+        var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "$" : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path;
+        var message = e.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut >= 0) message = message[..cut];
+
+        if (message.Contains("missing required properties", StringComparison.Ordinal))
+        {
+            var names = System.Text.RegularExpressions.Regex.Matches(message, "'([^']+)'").Skip(1).Select(m => m.Groups[1].Value);
+            var prefix = field == "$" ? "" : field + ".";
+            return new FieldError(field, "missing required field(s): " + string.Join(", ", names.Select(n => prefix + n)));
+        }
+        if (message.Contains("doesn't allow null", StringComparison.Ordinal) || message.Contains("null", StringComparison.Ordinal) && message.Contains("could not be converted", StringComparison.Ordinal))
+            return new FieldError(field, "must not be null");
+        if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+            return new FieldError(field, "has the wrong type");
+        if (e.InnerException is not null || message.Contains("invalid", StringComparison.OrdinalIgnoreCase) && message.Contains("JSON", StringComparison.Ordinal)
+            || message.Contains("LineNumber", StringComparison.Ordinal))
+            return new FieldError(field, "is not well-formed JSON");
+        return new FieldError(field, message);
+    }
+}

@@ -1,0 +1,21 @@
+using Ledger.Api.Hosting;
+using Ledger.Domain.Households;
+
+namespace Ledger.Api.Households;
+
+public static class CorrectMemberDetailsEndpoint
+{
+    public static void Map(IEndpointRouteBuilder app) => app
+        .MapPost("/households/{householdId}/members/{personId}/corrections", (HttpContext http, string householdId, string personId) =>
+            WriteEndpoint.ExecuteAsync<CorrectMemberDetails>(http, nameof(CorrectMemberDetails), householdId,
+                (body, _) => body with { PersonId = PersonIds.Parse(personId) },
+                (_, version, _, id) => new WriteAnswer(StatusCodes.Status200OK, new VersionAnswer(version), id, version, null)))
+        .WithName(nameof(CorrectMemberDetails))
+        .WithSummary("Correct a member's recorded details; only the fields given change.")
+        .Accepts<CorrectMemberDetails>("application/json")
+        .Produces<VersionAnswer>()
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+}

@@ -1,0 +1,33 @@
+using JasperFx.Events;
+using Ledger.Domain.Households;
+using Marten.Events.Aggregation;
+
+namespace Ledger.Api.Households;
+
+/// <summary>
+/// The inline coverage view: the household's facts, committed in the same transaction as its events.
+/// The fold itself is the pure domain code, so the view, time travel and replay cannot disagree.
+/// </summary>
+public sealed class HouseholdProjection : SingleStreamProjection<Household, Guid>
+{
+    public override Household? Evolve(Household? snapshot, Guid id, IEvent e)
+    {
+        var next = Household.Next(snapshot, e.Data);
+        return next is null ? null : next with { Version = e.Version };
+    }
+}
+
+/// <summary>
+/// Stored event names. They are the contract with every stream already written: a class may be renamed,
+/// a stored name never. docs/events.md lists them (a test keeps the two in step).
+/// </summary>
+public static class EventCatalogue
+{
+    public static readonly IReadOnlyDictionary<Type, string> StoredNames = new Dictionary<Type, string>
+    {
+        [typeof(HouseholdOpened)] = "HouseholdOpened",
+        [typeof(MemberJoined)] = "MemberJoined",
+        [typeof(MemberLeft)] = "MemberLeft",
+        [typeof(MemberDetailsCorrected)] = "MemberDetailsCorrected",
+    };
+}

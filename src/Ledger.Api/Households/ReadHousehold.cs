@@ -1,0 +1,179 @@
+using JasperFx.Events;
+using Ledger.Api.Hosting;
+using Ledger.Domain.Households;
+using Marten;
+using NodaTime;
+
+namespace Ledger.Api.Households;
+
+/// <summary>One event of a household's history with the metadata the ledger recorded for it.</summary>
+/// <param name="Type">The event's stored name (see docs/events.md); stable across code renames.</param>
+/// <param name="EffectiveDate">The business date the fact holds from.</param>
+/// <param name="RecordedAt">When the ledger recorded it.</param>
+public sealed record HistoryEntry(
+    long Version,
+    long Sequence,
+    string Type,
+    LocalDate? EffectiveDate,
+    Instant RecordedAt,
+    string Actor,
+    string? Reason,
+    string? Operation,
+    string? CorrelationId,
+    string? CausationId,
+    object Data)
+{
+    public static HistoryEntry From(IEvent e) => new(
+        e.Version,
+        e.Sequence,
+        e.EventTypeName,
+        (e.Data as IHouseholdEvent)?.EffectiveDate,
+        Instant.FromDateTimeOffset(e.Timestamp),
+        e.UserName ?? "anonymous",
+        HeaderText(e, "reason"),
+        HeaderText(e, "operation"),
+        e.CorrelationId,
+        e.CausationId,
+        e.Data);
+
+    private static string? HeaderText(IEvent e, string key) =>
+        e.Headers is not null && e.Headers.TryGetValue(key, out var value) ? value?.ToString() : null;
+}
+
+/// <summary>A household in a list: enough to find it, not its whole view.</summary>
+public sealed record HouseholdSummary(Guid HouseholdId, string HouseholdNumber, LocalDate OpenedOn, string HolderName, int Members, long Version);
+
+/// <summary>
+/// The read side of a household, straight from Marten: the inline view for "now", a fold of the stream for
+/// "as known at" and replay. Views are evaluated for a date by the pure domain code.
+/// </summary>
+public static class ReadHousehold
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/households", ListAsync)
+            .WithName("ListHouseholds")
+            .WithSummary("Households, newest first; filter by household number or member name.")
+            .Produces<IReadOnlyList<HouseholdSummary>>();
+
+        app.MapGet("/households/{householdId}", GetAsync)
+            .WithName("GetHousehold")
+            .WithSummary("The current coverage view: today, as known now.")
+            .Produces<CoverageView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        app.MapGet("/households/{householdId}/coverage", CoverageAsync)
+            .WithName("GetCoverage")
+            .WithSummary("The view on date `on` as the ledger knew it at instant `knownAt` (both optional).")
+            .Produces<CoverageView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        app.MapGet("/households/{householdId}/history", HistoryAsync)
+            .WithName("GetHistory")
+            .WithSummary("Every event of the household in order, with its metadata.")
+            .Produces<IReadOnlyList<HistoryEntry>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        app.MapGet("/households/{householdId}/history/{version}", ReplayAsync)
+            .WithName("ReplayHousehold")
+            .WithSummary("The view as it stood right after `version` (replay), evaluated on `on` (default today).")
+            .Produces<CoverageView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IResult> ListAsync(IQuerySession session, string? number, string? name, int? limit, CancellationToken ct)
+    {
+        var take = Math.Clamp(limit ?? 50, 1, 500);
+        IQueryable<Household> query = session.Query<Household>();
+        if (!string.IsNullOrWhiteSpace(number)) query = query.Where(h => h.Number == number.Trim());
+        var households = await query.OrderByDescending(h => h.Number).Take(take).ToListAsync(ct);
+        var summaries = households
+            .Where(h => string.IsNullOrWhiteSpace(name) || h.People.Any(p => p.Name.Contains(name, StringComparison.OrdinalIgnoreCase)))
+            .Select(h => new HouseholdSummary(h.Id, h.Number, h.OpenedOn,
+                h.Person(h.HolderId)?.Name ?? "", h.People.Count(p => !p.HasLeft), h.Version));
+        return TypedResults.Json(summaries, LedgerJson.Options);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, IQuerySession session, BusinessCalendar calendar, string householdId, CancellationToken ct)
+    {
+        var household = await FindAsync(session, householdId, ct);
+        return household is null ? Problems.UnknownHousehold() : View(http, household, calendar.Today, null);
+    }
+
+    private static async Task<IResult> CoverageAsync(
+        HttpContext http, IQuerySession session, BusinessCalendar calendar, string householdId, string? on, string? knownAt, CancellationToken ct)
+    {
+        var errors = new List<Ledger.Domain.FieldError>();
+        var date = ParseDate(on, "on", errors) ?? calendar.Today;
+        Instant? known = null;
+        if (!string.IsNullOrWhiteSpace(knownAt))
+        {
+            var parsed = LedgerJson.ParseInstant(knownAt.Trim());
+            if (parsed.Success) known = parsed.Value;
+            else errors.Add(new("knownAt", $"'{knownAt}' is not an instant such as 2025-03-20T08:00:00Z"));
+        }
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        var current = await FindAsync(session, householdId, ct);
+        if (current is null) return Problems.UnknownHousehold();
+        if (known is not { } instant) return View(http, current, date, null);
+
+        // Bitemporal: fold only the events recorded by `knownAt`, then evaluate on `on`.
+        var then = await session.Events.AggregateStreamAsync<Household>(current.Id, timestamp: instant.ToDateTimeOffset(), token: ct);
+        return then is null
+            ? Problems.UnknownHousehold($"Household {current.Number} was not yet recorded at {LedgerJson.Format(instant)}.")
+            : View(http, then, date, instant);
+    }
+
+    private static async Task<IResult> HistoryAsync(IQuerySession session, string householdId, CancellationToken ct)
+    {
+        var household = await FindAsync(session, householdId, ct);
+        if (household is null) return Problems.UnknownHousehold();
+        var events = await session.Events.FetchStreamAsync(household.Id, token: ct);
+        return TypedResults.Json(events.Select(HistoryEntry.From).ToList(), LedgerJson.Options);
+    }
+
+    private static async Task<IResult> ReplayAsync(
+        HttpContext http, IQuerySession session, BusinessCalendar calendar, string householdId, string version, string? on, CancellationToken ct)
+    {
+        var errors = new List<Ledger.Domain.FieldError>();
+        var date = ParseDate(on, "on", errors) ?? calendar.Today;
+        if (!long.TryParse(version, out var v) || v < 1) errors.Add(new("version", $"'{version}' is not a version (1, 2, ...)"));
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        var current = await FindAsync(session, householdId, ct);
+        if (current is null) return Problems.UnknownHousehold();
+        if (v > current.Version)
+            return Problems.Of(StatusCodes.Status404NotFound, "UnknownVersion", "Not found.",
+                $"Household {current.Number} is at version {current.Version}; there is no version {v}.");
+        var then = await session.Events.AggregateStreamAsync<Household>(current.Id, version: v, token: ct);
+        return View(http, then!, date, null);
+    }
+
+    /// <summary>Finds a household by id or by household number (support staff know the number).</summary>
+    public static async Task<Household?> FindAsync(IQuerySession session, string idOrNumber, CancellationToken ct)
+    {
+        if (Guid.TryParse(idOrNumber, out var id)) return await session.LoadAsync<Household>(id, ct);
+        var number = idOrNumber.Trim().ToUpperInvariant();
+        return number.StartsWith("HH", StringComparison.Ordinal)
+            ? await session.Query<Household>().Where(h => h.Number == number).FirstOrDefaultAsync(ct)
+            : null;
+    }
+
+    private static LocalDate? ParseDate(string? text, string field, List<Ledger.Domain.FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var parsed = LedgerJson.ParseDate(text.Trim());
+        if (parsed.Success) return parsed.Value;
+        errors.Add(new(field, $"'{text}' is not a valid date (yyyy-MM-dd)"));
+        return null;
+    }
+
+    private static IResult View(HttpContext http, Household household, LocalDate on, Instant? knownAt)
+    {
+        http.Response.Headers.ETag = WriteEndpoint.ETag(household.Version);
+        return TypedResults.Json(CoverageView.Of(household, on, knownAt), LedgerJson.Options);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace Ledger.Domain.Households;
+
+/// <summary>
+/// The household as its events left it: effective-dated facts, never verdicts for a particular date
+/// (those come from <see cref="CoverageView"/>), so a stored copy never goes stale as days pass.
+/// Immutable: every event gives a new instance.
+/// </summary>
+public sealed record Household
+{
+    public required Guid Id { get; init; }
+
+    /// <summary>Human household number, unique across the ledger (natural key), e.g. <c>HH00000042</c>.</summary>
+    public required string Number { get; init; }
+
+    public required Guid HolderId { get; init; }
+
+    public required LocalDate OpenedOn { get; init; }
+
+    /// <summary>Everyone who has ever been a member, in the order they joined.</summary>
+    public ImmutableList<Person> People { get; init; } = [];
+
+    /// <summary>Stream version after the last applied event; maintained by the event store.</summary>
+    public long Version { get; set; }
+
+    public Person? Person(Guid personId) => People.Find(p => p.PersonId == personId);
+
+    public IEnumerable<Person> MembersOn(LocalDate date) => People.Where(p => p.IsMemberOn(date));
+
+    public static Household Opening(HouseholdOpened e) =>
+        new() { Id = e.HouseholdId, Number = e.HouseholdNumber, HolderId = e.HolderId, OpenedOn = e.EffectiveDate };
+
+    /// <summary>
+    /// The state after one more event: null until the household is opened; events it does not know leave it
+    /// unchanged (forward compatibility). Not named Apply/Create: the event store would take those as its own conventions.
+    /// </summary>
+    public static Household? Next(Household? state, object @event) => (state, @event) switch
+    {
+        (null, HouseholdOpened opened) => Opening(opened),
+        (null, _) => null,
+        (var s, var e) => s.After(e),
+    };
+
+    /// <summary>The household after one event.</summary>
+    public Household After(object @event) => @event switch
+    {
+        MemberJoined e => this with
+        {
+            People = People.Add(new Person(e.PersonId, e.Name, e.DateOfBirth, e.Relationship, e.IdNumber, e.EffectiveDate, null, null)),
+        },
+        MemberLeft e => With(e.PersonId, p => p with { LeftOn = e.EffectiveDate, LeaveCause = e.Cause }),
+        MemberDetailsCorrected e => With(e.PersonId, p => p with
+        {
+            Name = e.Name ?? p.Name,
+            DateOfBirth = e.DateOfBirth ?? p.DateOfBirth,
+            Relationship = e.Relationship ?? p.Relationship,
+            IdNumber = e.IdNumber ?? p.IdNumber,
+        }),
+        _ => this,
+    };
+
+    /// <summary>Folds a whole stream, from its first event; null until the household is opened.</summary>
+    public static Household? Fold(IEnumerable<object> events) => events.Aggregate((Household?)null, Next);
+
+    private Household With(Guid personId, Func<Person, Person> change)
+    {
+        var index = People.FindIndex(p => p.PersonId == personId);
+        return index < 0 ? this : this with { People = People.SetItem(index, change(People[index])) };
+    }
+}
+
+/// <summary>A person as the household knows them. Membership includes both <see cref="JoinedOn"/> and <see cref="LeftOn"/>.</summary>
+public sealed record Person(
+    Guid PersonId,
+    string Name,
+    LocalDate DateOfBirth,
+    Relationship Relationship,
+    string? IdNumber,
+    LocalDate JoinedOn,
+    LocalDate? LeftOn,
+    LeaveCause? LeaveCause)
+{
+    public bool HasLeft => LeftOn is not null;
+
+    public bool IsMemberOn(LocalDate date) => JoinedOn <= date && (LeftOn is null || date <= LeftOn);
+
+    /// <summary>Age in whole years on <paramref name="date"/>.</summary>
+    public int AgeOn(LocalDate date) => Period.Between(DateOfBirth, date, PeriodUnits.Years).Years;
+}

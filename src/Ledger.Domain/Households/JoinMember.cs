@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+using NodaTime;
+
+namespace Ledger.Domain.Households;
+
+/// <summary>A person joins the household (a newborn, a spouse, a parent moving in).</summary>
+/// <remarks><see cref="PersonId"/> is assigned by the ledger.</remarks>
+public sealed record JoinMember(
+    string Name,
+    LocalDate DateOfBirth,
+    Relationship Relationship,
+    LocalDate EffectiveDate,
+    string? IdNumber = null) : IValidatable
+{
+    [JsonIgnore] public Guid PersonId { get; init; }
+
+    public IEnumerable<FieldError> Validate()
+    {
+        var errors = Check.Name(Name, "name")
+            .Concat(Check.Date(DateOfBirth, "dateOfBirth"))
+            .Concat(Check.Defined(Relationship, "relationship"))
+            .Concat(Check.Date(EffectiveDate, "effectiveDate"))
+            .Concat(Check.IdNumber(IdNumber, "idNumber"));
+        return Relationship == Relationship.Self
+            ? errors.Append(new FieldError("relationship", "'self' is the holder's own relationship; use spouse, child, parent or other"))
+            : errors;
+    }
+}
+
+public static partial class HouseholdDecider
+{
+    public static IReadOnlyList<object> Decide(JoinMember c, Household h, LocalDate today)
+    {
+        RequireBornBy(c.DateOfBirth, today);
+        RequireNotTooFarAhead(c.EffectiveDate, today);
+        if (c.EffectiveDate < h.OpenedOn)
+            throw new DomainRuleViolated(
+                "EffectiveBeforeOpening",
+                $"Household {h.Number} was opened on {h.OpenedOn:yyyy-MM-dd}; a member cannot join before that.");
+        if (c.EffectiveDate < c.DateOfBirth)
+            throw new DomainRuleViolated("JoinBeforeBirth", "A member cannot join before they are born.");
+        if (c.IdNumber is not null && h.People.Any(p => !p.HasLeft && p.IdNumber == c.IdNumber))
+            throw new DomainRuleViolated(
+                "DuplicateMember", "A current member already has this id number.", ViolationKind.Conflict);
+        if (c.Relationship == Relationship.Spouse
+            && h.People.Any(p => p.Relationship == Relationship.Spouse && (p.LeftOn is null || p.LeftOn >= c.EffectiveDate)))
+            throw new DomainRuleViolated(
+                "SpouseAlreadyPresent", "The holder already has a spouse in this household on that date.", ViolationKind.Conflict);
+
+        return [new MemberJoined(c.PersonId, c.Name, c.DateOfBirth, c.Relationship, c.IdNumber, c.EffectiveDate)];
+    }
+}

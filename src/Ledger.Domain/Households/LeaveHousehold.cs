@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+using NodaTime;
+
+namespace Ledger.Domain.Households;
+
+/// <summary>A member leaves the household; <see cref="EffectiveDate"/> is their last day as a member.</summary>
+/// <remarks>
+/// A fact that happened (a death, a divorce) is recorded even if it is reported late: the effective date
+/// may be long before today. Leaving twice is refused, since the second report contradicts the first.
+/// </remarks>
+public sealed record LeaveHousehold(LocalDate EffectiveDate, LeaveCause Cause) : IValidatable
+{
+    [JsonIgnore] public Guid PersonId { get; init; }
+
+    public IEnumerable<FieldError> Validate() =>
+        Check.Date(EffectiveDate, "effectiveDate").Concat(Check.Defined(Cause, "cause"));
+}
+
+public static partial class HouseholdDecider
+{
+    public static IReadOnlyList<object> Decide(LeaveHousehold c, Household h, LocalDate today)
+    {
+        var person = RequirePerson(h, c.PersonId);
+        if (person.LeftOn is { } leftOn)
+            throw new DomainRuleViolated(
+                "MemberAlreadyLeft",
+                $"{person.Name} already left the household on {leftOn:yyyy-MM-dd}.",
+                ViolationKind.Conflict);
+        RequireNotTooFarAhead(c.EffectiveDate, today);
+        if (c.EffectiveDate < person.JoinedOn)
+            throw new DomainRuleViolated(
+                "LeaveBeforeJoin",
+                $"{person.Name} joined on {person.JoinedOn:yyyy-MM-dd}; they cannot leave before that.");
+
+        return [new MemberLeft(c.PersonId, c.Cause, c.EffectiveDate)];
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using NodaTime;
+
+namespace Ledger.Domain;
+
+/// <summary>One field of a command that is not acceptable, named by its JSON path (camelCase).</summary>
+public sealed record FieldError(string Field, string Message);
+
+/// <summary>A command that can check its own shape before any rule is applied.</summary>
+public interface IValidatable
+{
+    IEnumerable<FieldError> Validate();
+}
+
+/// <summary>Shape checks shared by commands. Rules that need the household or the clock live in Decide.</summary>
+public static class Check
+{
+    /// <summary>Longest accepted name, counted in user-perceived characters (text elements), not UTF-16 units.</summary>
+    public const int MaxNameLength = 200;
+
+    public const int MaxIdNumberLength = 64;
+
+    public const int MaxReasonLength = 500;
+
+    /// <summary>Earliest date the ledger accepts anywhere: nothing insurable happened before it.</summary>
+    public static readonly LocalDate EarliestDate = new(1900, 1, 1);
+
+    /// <summary>Latest date the ledger accepts anywhere: guards against typos such as 20255-01-01.</summary>
+    public static readonly LocalDate LatestDate = new(2200, 12, 31);
+
+    public static IEnumerable<FieldError> Name(string? value, string field)
+    {
+        if (value is null || value.Trim().Length == 0)
+        {
+            yield return new FieldError(field, "must not be empty");
+            yield break;
+        }
+
+        var length = new StringInfo(value).LengthInTextElements;
+        if (length > MaxNameLength)
+            yield return new FieldError(field, $"must be at most {MaxNameLength} characters (was {length})");
+        if (value.Any(char.IsControl))
+            yield return new FieldError(field, "must not contain control characters");
+    }
+
+    public static IEnumerable<FieldError> IdNumber(string? value, string field)
+    {
+        if (value is null) yield break;
+        if (value.Trim().Length == 0)
+            yield return new FieldError(field, "must be omitted or not empty");
+        else if (value.Length > MaxIdNumberLength)
+            yield return new FieldError(field, $"must be at most {MaxIdNumberLength} characters");
+        else if (!value.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            yield return new FieldError(field, "may contain only letters, digits and '-'");
+    }
+
+    public static IEnumerable<FieldError> Date(LocalDate value, string field)
+    {
+        if (value < EarliestDate || value > LatestDate)
+            yield return new FieldError(field, $"must be between {EarliestDate:yyyy-MM-dd} and {LatestDate:yyyy-MM-dd}");
+    }
+
+    public static IEnumerable<FieldError> Defined<TEnum>(TEnum value, string field) where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+            yield return new FieldError(field, "is not a known value");
+    }
+}

@@ -1,0 +1,78 @@
+using Ledger.Api.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using YamlDotNet.RepresentationModel;
+
+namespace Ledger.Api.Tests.Hosting;
+
+/// <summary>No Docker engine runs here, so the compose file is checked by reading it against what the app really reads.</summary>
+public sealed class DockerComposeTests
+{
+    private static YamlMappingNode Services()
+    {
+        var yaml = new YamlStream();
+        using var reader = new StreamReader(Repo.PathOf("docker-compose.yml"));
+        yaml.Load(reader);
+        return (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["services"];
+    }
+
+    private static YamlMappingNode Service(string name) => (YamlMappingNode)Services()[name];
+
+    private static string Environment(YamlMappingNode service, string key) =>
+        service["environment"] switch
+        {
+            YamlMappingNode map => map[key].ToString(),
+            YamlSequenceNode list => list.Select(n => n.ToString()).Single(e => e.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..],
+            _ => throw new InvalidOperationException("environment must be a map or a list"),
+        };
+
+    [Fact]
+    public void The_db_service_is_postgres_16_with_a_volume_and_a_healthcheck()
+    {
+        var db = Service("db");
+        Assert.StartsWith("postgres:16", db["image"].ToString());
+        Assert.NotEmpty((YamlSequenceNode)db["volumes"]);
+        var test = db["healthcheck"]["test"].ToString();
+        Assert.Contains("pg_isready", test);
+    }
+
+    [Fact]
+    public void The_ledger_service_is_built_here_and_waits_for_a_healthy_db()
+    {
+        var ledger = Service("ledger");
+        var build = ledger["build"];
+        var dockerfile = build is YamlMappingNode map && map.Children.ContainsKey("dockerfile") ? map["dockerfile"].ToString() : "Dockerfile";
+        var context = build is YamlMappingNode m && m.Children.ContainsKey("context") ? m["context"].ToString() : build.ToString();
+        Assert.True(File.Exists(Path.Combine(Repo.Root, context, dockerfile)), $"{dockerfile} missing");
+        Assert.Equal("service_healthy", ledger["depends_on"]["db"]["condition"].ToString());
+    }
+
+    [Fact]
+    public void The_connection_string_variable_is_the_one_the_app_reads_and_points_at_the_db_service()
+    {
+        var ledger = Service("ledger");
+        var connection = Environment(ledger, "ConnectionStrings__Ledger");
+        var db = Service("db");
+        Assert.Contains("Host=db", connection);
+        Assert.Contains($"Database={Environment(db, "POSTGRES_DB")}", connection);
+        Assert.Contains($"Username={Environment(db, "POSTGRES_USER")}", connection);
+
+        // What ASP.NET's environment-variable provider turns that name into, and what Program reads.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings__Ledger".Replace("__", ":")] = connection })
+            .Build();
+        Assert.Equal(connection, configuration.GetConnectionString("Ledger"));
+        var program = File.ReadAllText(Repo.PathOf("src/Ledger.Api/Hosting/LedgerDatabase.cs"));
+        Assert.Contains("GetConnectionString(\"Ledger\")", program);
+    }
+
+    [Fact]
+    public void The_published_port_is_the_port_the_container_listens_on()
+    {
+        var ledger = Service("ledger");
+        var ports = ((YamlSequenceNode)ledger["ports"]).Select(p => p.ToString()).ToList();
+        var urls = Environment(ledger, "ASPNETCORE_URLS");
+        var containerPort = new Uri(urls.Replace("+", "localhost").Replace("*", "localhost")).Port;
+        Assert.Contains(ports, p => p.EndsWith($":{containerPort}", StringComparison.Ordinal));
+        Assert.Contains(ports, p => p.StartsWith("5080:", StringComparison.Ordinal));
+    }
+}
