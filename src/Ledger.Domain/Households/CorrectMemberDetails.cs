@@ -5,8 +5,9 @@ namespace Ledger.Domain.Households;
 
 /// <summary>
 /// Correct a member's recorded details (a misspelt name, a wrong date of birth). Fields left out stay as they are.
-/// <see cref="EffectiveDate"/> is the date the corrected details hold from; it defaults to the member's join date,
-/// since a correction usually says the details were always so.
+/// A correction says the details were always so: views show the corrected details on every date, and the original
+/// <see cref="MemberJoined"/> stays in the history. <see cref="EffectiveDate"/> (default: the member's join date)
+/// records from when the record was wrong, for the audit trail.
 /// </summary>
 public sealed record CorrectMemberDetails(
     string? Name = null,
@@ -44,6 +45,11 @@ public static partial class HouseholdDecider
         }
         if (c.Relationship is { } relationship && (relationship == Relationship.Self) != (person.Relationship == Relationship.Self))
             throw new DomainRuleViolated("HolderRelationship", "Only the holder has relationship 'self', and the holder always has it.");
+
+        if (c.Relationship == Relationship.Spouse && person.Relationship != Relationship.Spouse)
+            RequireSingleSpouse(h, person.JoinedOn, person.LeftOn, person.PersonId);
+        if (c.IdNumber is not null && c.IdNumber != person.IdNumber)
+            RequireUniqueIdNumber(h, c.IdNumber, person.JoinedOn, person.LeftOn, person.PersonId);
 
         var changed = new MemberDetailsCorrected(
             c.PersonId,

@@ -86,6 +86,9 @@ public sealed record Person(
 
     public bool IsMemberOn(LocalDate date) => JoinedOn <= date && (LeftOn is null || date <= LeftOn);
 
+    /// <summary>Whether this person's membership shares a day with the period from <paramref name="from"/> to <paramref name="to"/> (open-ended when null).</summary>
+    public bool IsMemberDuring(LocalDate from, LocalDate? to) => JoinedOn <= (to ?? LocalDate.MaxIsoValue) && from <= (LeftOn ?? LocalDate.MaxIsoValue);
+
     /// <summary>Age in whole years on <paramref name="date"/>.</summary>
     public int AgeOn(LocalDate date) => Period.Between(DateOfBirth, date, PeriodUnits.Years).Years;
 }

@@ -12,7 +12,15 @@ public static partial class HouseholdDecider
     /// <summary>How far ahead an effective date may be scheduled.</summary>
     public static readonly Period MaxLeadTime = Period.FromDays(366);
 
-    public static IReadOnlyList<object> Decide(object command, Household? state, LocalDate today) => (command, state) switch
+    public static IReadOnlyList<object> Decide(object command, Household? state, LocalDate today)
+    {
+        // The HTTP edge validates first; this keeps every other caller (CLI, demo data, tests) to the same shape rules.
+        if (command is IValidatable validatable && validatable.Validate().FirstOrDefault() is { } error)
+            throw new DomainRuleViolated("ValidationFailed", $"{error.Field}: {error.Message}");
+        return Dispatch(command, state, today);
+    }
+
+    private static IReadOnlyList<object> Dispatch(object command, Household? state, LocalDate today) => (command, state) switch
     {
         (OpenHousehold c, null) => Decide(c, today),
         (OpenHousehold, not null) => throw new DomainRuleViolated(
@@ -30,6 +38,22 @@ public static partial class HouseholdDecider
     internal static Person RequirePerson(Household h, Guid personId) =>
         h.Person(personId) ?? throw new DomainRuleViolated(
             "UnknownPerson", $"Person {personId} is not in household {h.Number}.", ViolationKind.NotFound);
+
+    /// <summary>No two people with one id number may be members on the same day.</summary>
+    internal static void RequireUniqueIdNumber(Household h, string? idNumber, LocalDate from, LocalDate? to, Guid except)
+    {
+        if (idNumber is not null && h.People.Any(p => p.PersonId != except && p.IdNumber == idNumber && p.IsMemberDuring(from, to)))
+            throw new DomainRuleViolated(
+                "DuplicateMember", "Another member of the household has this id number on those dates.", ViolationKind.Conflict);
+    }
+
+    /// <summary>The holder has at most one spouse in the household on any day.</summary>
+    internal static void RequireSingleSpouse(Household h, LocalDate from, LocalDate? to, Guid except)
+    {
+        if (h.People.Any(p => p.PersonId != except && p.Relationship == Relationship.Spouse && p.IsMemberDuring(from, to)))
+            throw new DomainRuleViolated(
+                "SpouseAlreadyPresent", "The holder already has a spouse in this household on those dates.", ViolationKind.Conflict);
+    }
 
     internal static void RequireNotTooFarAhead(LocalDate effectiveDate, LocalDate today)
     {

@@ -39,13 +39,10 @@ public static partial class HouseholdDecider
                 $"Household {h.Number} was opened on {h.OpenedOn:yyyy-MM-dd}; a member cannot join before that.");
         if (c.EffectiveDate < c.DateOfBirth)
             throw new DomainRuleViolated("JoinBeforeBirth", "A member cannot join before they are born.");
-        if (c.IdNumber is not null && h.People.Any(p => !p.HasLeft && p.IdNumber == c.IdNumber))
-            throw new DomainRuleViolated(
-                "DuplicateMember", "A current member already has this id number.", ViolationKind.Conflict);
-        if (c.Relationship == Relationship.Spouse
-            && h.People.Any(p => p.Relationship == Relationship.Spouse && (p.LeftOn is null || p.LeftOn >= c.EffectiveDate)))
-            throw new DomainRuleViolated(
-                "SpouseAlreadyPresent", "The holder already has a spouse in this household on that date.", ViolationKind.Conflict);
+        if (c.PersonId == Guid.Empty || h.Person(c.PersonId) is not null)
+            throw new DomainRuleViolated("PersonExists", $"Person id {c.PersonId} is already taken in this household.", ViolationKind.Conflict);
+        RequireUniqueIdNumber(h, c.IdNumber, c.EffectiveDate, null, c.PersonId);
+        if (c.Relationship == Relationship.Spouse) RequireSingleSpouse(h, c.EffectiveDate, null, c.PersonId);
 
         return [new MemberJoined(c.PersonId, c.Name, c.DateOfBirth, c.Relationship, c.IdNumber, c.EffectiveDate)];
     }
