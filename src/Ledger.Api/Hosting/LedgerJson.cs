@@ -26,8 +26,8 @@ public static class LedgerJson
         o.NumberHandling = JsonNumberHandling.Strict;
         o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
         // Inserted first so they win over the NodaTime package's converters for these two types.
-        o.Converters.Insert(0, new StrictLocalDateConverter());
-        o.Converters.Insert(0, new StrictInstantConverter());
+        o.Converters.Insert(0, new StrictIsoConverter<LocalDate>(ParseDate, Format, "date", "yyyy-MM-dd", "2025-03-20"));
+        o.Converters.Insert(0, new StrictIsoConverter<Instant>(ParseInstant, Format, "instant", "ISO 8601 with Z or an offset", "2025-03-20T08:00:00Z"));
         o.Converters.Add(new StrictEnumConverterFactory());
         return o;
     }
@@ -47,34 +47,21 @@ public static class LedgerJson
         return withOffset.Success ? ParseResult<Instant>.ForValue(withOffset.Value.ToInstant()) : utc;
     }
 
-    private sealed class StrictLocalDateConverter : JsonConverter<LocalDate>
+    /// <summary>A NodaTime value as an ISO string; anything else is refused with an example of the expected form.</summary>
+    private sealed class StrictIsoConverter<T>(Func<string, ParseResult<T>> parse, Func<T, string> format, string what, string form, string example)
+        : JsonConverter<T>
     {
-        public override LocalDate Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType != JsonTokenType.String)
-                throw new JsonException("must be a date string such as 2025-03-20");
+                throw new JsonException($"must be a {what} string such as {example}");
             var text = reader.GetString()!;
-            var result = ParseDate(text);
-            return result.Success ? result.Value : throw new JsonException($"'{text}' is not a valid date (yyyy-MM-dd)");
+            var result = parse(text);
+            return result.Success ? result.Value : throw new JsonException($"'{text}' is not a valid {what} ({form})");
         }
 
-        public override void Write(Utf8JsonWriter writer, LocalDate value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(Format(value));
-    }
-
-    private sealed class StrictInstantConverter : JsonConverter<Instant>
-    {
-        public override Instant Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            if (reader.TokenType != JsonTokenType.String)
-                throw new JsonException("must be an instant string such as 2025-03-20T08:00:00Z");
-            var text = reader.GetString()!;
-            var result = ParseInstant(text);
-            return result.Success ? result.Value : throw new JsonException($"'{text}' is not a valid instant (ISO 8601 with Z or an offset)");
-        }
-
-        public override void Write(Utf8JsonWriter writer, Instant value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(Format(value));
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(format(value));
     }
 
     /// <summary>Enums as camelCase strings; numbers and unknown names are refused with the list of allowed values.</summary>

@@ -110,6 +110,16 @@ public static class WriteEndpoint
         }
     }
 
+    /// <summary>The answers every household write may give besides its success, for the OpenAPI document.</summary>
+    public static RouteHandlerBuilder ProducesWriteProblems(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
     public static bool IsConcurrencyConflict(Exception e) =>
         e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException or ExistingStreamIdCollisionException
         || (e.InnerException is { } inner && IsConcurrencyConflict(inner));

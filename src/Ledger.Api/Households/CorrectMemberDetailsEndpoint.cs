@@ -14,8 +14,5 @@ public static class CorrectMemberDetailsEndpoint
         .WithSummary("Correct a member's recorded details; only the fields given change.")
         .Accepts<CorrectMemberDetails>("application/json")
         .Produces<VersionAnswer>()
-        .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status404NotFound)
-        .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        .ProducesWriteProblems();
 }

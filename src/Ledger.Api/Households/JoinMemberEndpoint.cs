@@ -21,9 +21,5 @@ public static class JoinMemberEndpoint
         .WithSummary("A person joins the household.")
         .Accepts<JoinMember>("application/json")
         .Produces<MemberJoinedAnswer>(StatusCodes.Status201Created)
-        .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status404NotFound)
-        .ProducesProblem(StatusCodes.Status409Conflict)
-        .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        .ProducesWriteProblems();
 }

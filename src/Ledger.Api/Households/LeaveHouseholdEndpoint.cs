@@ -16,11 +16,7 @@ public static class LeaveHouseholdEndpoint
         .WithSummary("A member leaves the household; effectiveDate is their last day as a member.")
         .Accepts<LeaveHousehold>("application/json")
         .Produces<VersionAnswer>()
-        .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status404NotFound)
-        .ProducesProblem(StatusCodes.Status409Conflict)
-        .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        .ProducesWriteProblems();
 }
 
 /// <summary>Person ids in routes: a malformed one cannot name anybody, so it is an unknown person, not a bad request.</summary>

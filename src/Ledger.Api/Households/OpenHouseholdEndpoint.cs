@@ -31,6 +31,5 @@ public static class OpenHouseholdEndpoint
         .WithSummary("Open a household (family account) with its holder as first member.")
         .Accepts<OpenHousehold>("application/json")
         .Produces<HouseholdOpenedAnswer>(StatusCodes.Status201Created)
-        .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        .ProducesWriteProblems();
 }

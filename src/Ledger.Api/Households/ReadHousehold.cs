@@ -86,13 +86,23 @@ public static class ReadHousehold
     private static async Task<IResult> ListAsync(IQuerySession session, string? number, string? name, int? limit, CancellationToken ct)
     {
         var take = Math.Clamp(limit ?? 50, 1, 500);
-        IQueryable<Household> query = session.Query<Household>();
-        if (!string.IsNullOrWhiteSpace(number)) query = query.Where(h => h.Number == number.Trim());
-        var households = await query.OrderByDescending(h => h.Number).Take(take).ToListAsync(ct);
-        var summaries = households
-            .Where(h => string.IsNullOrWhiteSpace(name) || h.People.Any(p => p.Name.Contains(name, StringComparison.OrdinalIgnoreCase)))
-            .Select(h => new HouseholdSummary(h.Id, h.Number, h.OpenedOn,
-                h.Person(h.HolderId)?.Name ?? "", h.People.Count(p => !p.HasLeft), h.Version));
+        IReadOnlyList<Household> households;
+        if (!string.IsNullOrWhiteSpace(name))
+        {
+            // Names live inside the stored document's people array; search them in the database, not after a page is read.
+            var pattern = "%" + name.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            households = await session.QueryAsync<Household>(
+                "where exists (select 1 from jsonb_array_elements(data -> 'people') as p where p ->> 'name' ilike ?) " +
+                "order by data ->> 'number' desc limit ?", ct, pattern, take);
+        }
+        else
+        {
+            IQueryable<Household> query = session.Query<Household>();
+            if (!string.IsNullOrWhiteSpace(number)) query = query.Where(h => h.Number == number.Trim().ToUpperInvariant());
+            households = await query.OrderByDescending(h => h.Number).Take(take).ToListAsync(ct);
+        }
+        var summaries = households.Select(h => new HouseholdSummary(
+            h.Id, h.Number, h.OpenedOn, h.Person(h.HolderId)?.Name ?? "", h.People.Count(p => !p.HasLeft), h.Version));
         return TypedResults.Json(summaries, LedgerJson.Options);
     }
 

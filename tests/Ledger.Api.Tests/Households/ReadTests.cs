@@ -30,6 +30,21 @@ public sealed class ReadTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
+    public async Task The_list_finds_households_by_any_member_name_in_the_database()
+    {
+        var unique = "欧阳" + Guid.NewGuid().ToString("N")[..6];
+        var (id, _, _) = await Api.OpenHousehold();
+        await Api.Join(id, unique + "娜", "spouse", "1987-09-03");
+
+        var list = await Api.Get($"/households?name={Uri.EscapeDataString(unique)}");
+        var none = await Api.Get("/households?name=%25_nobody_%25");
+
+        Assert.Equal(200, list.Code);
+        Assert.Equal(id, Assert.Single(list.Json.EnumerateArray()).GetProperty("householdId").GetGuid());
+        Assert.Equal(0, none.Json.GetArrayLength());
+    }
+
+    [Fact]
     public async Task Unknown_households_are_404_on_every_read()
     {
         var unknown = Guid.NewGuid();
