@@ -60,6 +60,28 @@ public static class Check
             yield return new FieldError(field, $"must be between {EarliestDate:yyyy-MM-dd} and {LatestDate:yyyy-MM-dd}");
     }
 
+    /// <summary>Largest amount the ledger accepts: anything above is a typo, not an insurance amount.</summary>
+    public const decimal MaxAmount = 1_000_000_000_000m;
+
+    public static IEnumerable<FieldError> Amount(decimal value, string field, bool allowZero = false)
+    {
+        if (value < 0 || (!allowZero && value == 0))
+            yield return new FieldError(field, allowZero ? "must not be negative" : "must be greater than 0");
+        else if (value > MaxAmount)
+            yield return new FieldError(field, $"must be at most {MaxAmount:N0}");
+        else if (decimal.Round(value, 2) != value)
+            yield return new FieldError(field, "must have at most 2 decimal places");
+    }
+
+    public static IEnumerable<FieldError> Premium(decimal value, string field) => Amount(value, field);
+
+    /// <summary>A short identifier such as a plate or VIN: letters, digits, '-', up to 40 characters.</summary>
+    public static IEnumerable<FieldError> Code(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > 40 || !value.All(c => char.IsLetterOrDigit(c) || c == '-'))
+            yield return new FieldError(field, "must be 1 to 40 letters, digits or '-'");
+    }
+
     public static IEnumerable<FieldError> Defined<TEnum>(TEnum value, string field) where TEnum : struct, Enum
     {
         if (!Enum.IsDefined(value))

@@ -1,5 +1,6 @@
 using Ledger.Api.Households;
 using Ledger.Domain.Households;
+using Ledger.Domain.Policies;
 using Marten;
 using NodaTime;
 using Wolverine;
@@ -43,19 +44,39 @@ public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers)
 {
     public List<Guid> Households { get; } = [];
 
+    /// <summary>Everyone recorded, holders included, in the order they were recorded.</summary>
+    private List<Guid> Members { get; } = [];
+
     public async Task SeedAsync(CancellationToken ct)
     {
         // 张伟's family: two parents, a school child, a newborn added mid-year.
         var (zhang, zhangWei) = await OpenAsync("张伟", new LocalDate(1985, 4, 12), "110101198504120011", new LocalDate(2024, 1, 1), ct);
         await JoinAsync(zhang, new JoinMember("李娜", new LocalDate(1987, 9, 3), Relationship.Spouse, new LocalDate(2024, 1, 1), "110101198709030022"), ct);
         await JoinAsync(zhang, new JoinMember("张子涵", new LocalDate(2015, 6, 18), Relationship.Child, new LocalDate(2024, 1, 1)), ct);
-        await JoinAsync(zhang, new JoinMember("张子墨", new LocalDate(2025, 3, 20), Relationship.Child, new LocalDate(2025, 3, 20)), ct);
-        _ = zhangWei;
+        var newborn = await JoinAsync(zhang, new JoinMember("张子墨", new LocalDate(2025, 3, 20), Relationship.Child, new LocalDate(2025, 3, 20)), ct);
+        var spouse = Members[^3];
+        var schoolChild = Members[^2];
+        // Worked example 1: family medical cover for 2025, the newborn added on the day she was born.
+        var medical = await IssueAsync(zhang, new IssuePolicy(PolicyCategory.Medical, "MED-FAMILY", zhangWei, new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31),
+            [new(zhangWei, 1_800m), new(spouse, 1_650m), new(schoolChild, 900m)], ContractReceivedOn: new LocalDate(2024, 12, 20)), ct);
+        await SendAsync(zhang, new PayPremium(4_350m, new LocalDate(2024, 12, 28)) { PolicyId = medical }, nameof(PayPremium), ct);
+        await SendAsync(zhang, new AddInsured(newborn, new LocalDate(2025, 3, 20), 1_200m) { PolicyId = medical }, nameof(AddInsured), ct);
+        await SendAsync(zhang, new PayPremium(943.56m, new LocalDate(2025, 3, 25)) { PolicyId = medical }, nameof(PayPremium), ct);
+        var car = await IssueAsync(zhang, new IssuePolicy(PolicyCategory.Motor, "MOTOR-FAMILY", zhangWei, new LocalDate(2025, 5, 1), new LocalDate(2026, 4, 30),
+            Vehicles: [new Vehicle("京A·D12345".Replace("·", ""), "LGXCE4CB8P0123456", NewEnergy: true, 4_200m)]), ct);
+        await SendAsync(zhang, new PayPremium(4_200m, new LocalDate(2025, 4, 28)) { PolicyId = car }, nameof(PayPremium), ct);
 
         // 王芳 cares for her father, whose death in June was reported in August.
         var (wang, _) = await OpenAsync("王芳", new LocalDate(1962, 11, 30), "310104196211300046", new LocalDate(2023, 7, 1), ct);
         var father = await JoinAsync(wang, new JoinMember("王建国", new LocalDate(1935, 5, 1), Relationship.Parent, new LocalDate(2023, 7, 1)), ct);
-        await JoinAsync(wang, new JoinMember("王磊", new LocalDate(1990, 2, 8), Relationship.Child, new LocalDate(2023, 7, 1)), ct);
+        var son = await JoinAsync(wang, new JoinMember("王磊", new LocalDate(1990, 2, 8), Relationship.Child, new LocalDate(2023, 7, 1)), ct);
+        // Worked example 3: a critical illness policy whose 2025 premium was never paid (grace, then suspension).
+        var wangFang = Members[^3];
+        await IssueAsync(wang, new IssuePolicy(PolicyCategory.CriticalIllness, "CI-CLASSIC", wangFang, new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31),
+            [new(son, 2_600m)]), ct);
+        // Long-term care for the father: referred to an underwriter (age 89 is outside the automatic band).
+        await IssueAsync(wang, new IssuePolicy(PolicyCategory.LongTermCare, "LTC-HOME", wangFang, new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31),
+            [new(father, 9_800m)]), ct);
         await SendAsync(wang, new LeaveHousehold(new LocalDate(2025, 6, 30), LeaveCause.Death) { PersonId = father }, "LeaveHousehold", ct,
             reason: "Death certificate received 2025-08-12");
 
@@ -82,13 +103,22 @@ public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers)
         };
         await SendAsync(command.HouseholdId, command, nameof(OpenHousehold), ct);
         Households.Add(command.HouseholdId);
+        Members.Add(command.HolderId);
         return (command.HouseholdId, command.HolderId);
+    }
+
+    private async Task<Guid> IssueAsync(Guid household, IssuePolicy application, CancellationToken ct)
+    {
+        var command = application with { PolicyId = Guid.CreateVersion7() };
+        await SendAsync(household, command, nameof(IssuePolicy), ct);
+        return command.PolicyId;
     }
 
     private async Task<Guid> JoinAsync(Guid household, JoinMember member, CancellationToken ct)
     {
         var command = member with { PersonId = Guid.CreateVersion7() };
         await SendAsync(household, command, nameof(JoinMember), ct);
+        Members.Add(command.PersonId);
         return command.PersonId;
     }
 

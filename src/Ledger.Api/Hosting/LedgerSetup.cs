@@ -80,6 +80,7 @@ public static class LedgerSetup
         });
 
         services.AddHostedService<DemoDataSeeder>();
+        services.AddHostedService<Ledger.Api.Policies.SweepScheduler>();
         return builder;
     }
 
@@ -100,6 +101,7 @@ public static class LedgerSetup
         LeaveHouseholdEndpoint.Map(app);
         CorrectMemberDetailsEndpoint.Map(app);
         ReadHousehold.Map(app);
+        Ledger.Api.Policies.PolicyEndpoints.Map(app);
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Ledger.Domain.Households;
+using Ledger.Domain.Policies;
 using Marten.Events.Aggregation;
 
 namespace Ledger.Api.Households;
@@ -29,5 +30,21 @@ public static class EventCatalogue
         [typeof(MemberJoined)] = "MemberJoined",
         [typeof(MemberLeft)] = "MemberLeft",
         [typeof(MemberDetailsCorrected)] = "MemberDetailsCorrected",
+        [typeof(UnderwritingDecided)] = "UnderwritingDecided",
+        [typeof(PolicyIssued)] = "PolicyIssued",
+        [typeof(PremiumDue)] = "PremiumDue",
+        [typeof(PremiumPaid)] = "PremiumPaid",
+        [typeof(InsuredAdded)] = "InsuredAdded",
+        [typeof(InsuredRemoved)] = "InsuredRemoved",
+        [typeof(VehicleAdded)] = "VehicleAdded",
+        [typeof(VehicleRemoved)] = "VehicleRemoved",
+        [typeof(GracePeriodStarted)] = "GracePeriodStarted",
+        [typeof(PolicySuspended)] = "PolicySuspended",
+        [typeof(PolicyReinstated)] = "PolicyReinstated",
+        [typeof(PolicyWithdrawnInCoolingOff)] = "PolicyWithdrawnInCoolingOff",
+        [typeof(PolicyCancelled)] = "PolicyCancelled",
+        [typeof(PolicyRenewed)] = "PolicyRenewed",
+        [typeof(PolicyExpired)] = "PolicyExpired",
+        [typeof(RenewalDue)] = "RenewalDue",
     };
 }

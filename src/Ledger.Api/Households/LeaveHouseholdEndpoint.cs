@@ -1,9 +1,15 @@
 using Ledger.Api.Hosting;
 using Ledger.Domain.Households;
+using Ledger.Domain.Policies;
 
 namespace Ledger.Api.Households;
 
 public sealed record VersionAnswer(long Version);
+
+/// <summary>A refund owed because a leaving member's cover ended on a policy.</summary>
+public sealed record PolicyRefund(Guid PolicyId, decimal Refund);
+
+public sealed record MemberLeftAnswer(long Version, IReadOnlyList<PolicyRefund> Refunds);
 
 public static class LeaveHouseholdEndpoint
 {
@@ -11,11 +17,13 @@ public static class LeaveHouseholdEndpoint
         .MapPost("/households/{householdId}/members/{personId}/leave", (HttpContext http, string householdId, string personId) =>
             WriteEndpoint.ExecuteAsync<LeaveHousehold>(http, nameof(LeaveHousehold), householdId,
                 (body, _) => body with { PersonId = PersonIds.Parse(personId) },
-                (_, version, _, id) => new WriteAnswer(StatusCodes.Status200OK, new VersionAnswer(version), id, version, null)))
+                (_, version, events, id) => new WriteAnswer(StatusCodes.Status200OK,
+                    new MemberLeftAnswer(version, events.OfType<InsuredRemoved>().Select(r => new PolicyRefund(r.PolicyId, r.Refund)).ToList()),
+                    id, version, null)))
         .WithName(nameof(LeaveHousehold))
-        .WithSummary("A member leaves the household; effectiveDate is their last day as a member.")
+        .WithSummary("A member leaves the household; effectiveDate is their last day as a member. Ends their cover on every policy, with pro-rata refunds.")
         .Accepts<LeaveHousehold>("application/json")
-        .Produces<VersionAnswer>()
+        .Produces<MemberLeftAnswer>()
         .ProducesWriteProblems();
 }
 

@@ -1,3 +1,4 @@
+using Ledger.Domain.Policies;
 using NodaTime;
 
 namespace Ledger.Domain.Households;
@@ -16,7 +17,9 @@ public sealed record CoverageView(
     Instant? KnownAt,
     LocalDate OpenedOn,
     Guid HolderId,
-    IReadOnlyList<MemberView> Members)
+    IReadOnlyList<MemberView> Members,
+    IReadOnlyList<PolicyView> Policies,
+    IReadOnlyList<ApplicationView> Applications)
 {
     public static CoverageView Of(Household h, LocalDate on, Instant? knownAt) => new(
         h.Id,
@@ -26,8 +29,83 @@ public sealed record CoverageView(
         knownAt,
         h.OpenedOn,
         h.HolderId,
-        h.People.Select(p => MemberView.Of(p, on)).ToList());
+        h.People.Select(p => MemberView.Of(p, on)).ToList(),
+        h.Policies.Select(p => PolicyView.Of(p, on)).ToList(),
+        h.Referrals.Select(r => new ApplicationView(r.PolicyId, r.Proposal?.ProductCode, r.Outcome, r.Reasons)).ToList());
 }
+
+/// <summary>An application waiting for a person's underwriting decision.</summary>
+public sealed record ApplicationView(Guid PolicyId, string? ProductCode, UnderwritingOutcome Underwriting, IReadOnlyList<string> Reasons);
+
+/// <summary>A term of a policy; both dates are covered days.</summary>
+public sealed record TermView(LocalDate Start, LocalDate End);
+
+/// <summary>A policy on the view's date: its status and premium position are evaluated for that date.</summary>
+/// <param name="PaidThrough">Last day covered by premiums paid by the date; null when the first premium is unpaid.</param>
+/// <param name="GraceEnd">Last day of grace for the oldest unpaid premium, when one is overdue.</param>
+/// <param name="PremiumBalance">Owed by the policyholder (positive) or to them (negative) for everything due by the date.</param>
+public sealed record PolicyView(
+    Guid PolicyId,
+    PolicyCategory Category,
+    string ProductCode,
+    int ProductVersion,
+    Guid PolicyholderId,
+    PolicyStatus Status,
+    TermView Term,
+    IReadOnlyList<TermView> Terms,
+    LocalDate? PaidThrough,
+    LocalDate? GraceEnd,
+    LocalDate? SuspendedFrom,
+    decimal PremiumBalance,
+    decimal AnnualPremium,
+    string Currency,
+    LocalDate CoolingOffEnds,
+    PolicyConditions Conditions,
+    IReadOnlyList<InsuredView> Insured,
+    IReadOnlyList<VehicleView> Vehicles)
+{
+    public static PolicyView Of(Policy p, LocalDate on)
+    {
+        var term = p.TermOn(on) ?? p.Terms.LastOrDefault(t => t.Start <= on) ?? p.FirstTerm;
+        var premium = p.PremiumOn(on);
+        var inForce = p.InForceOn(on);
+        return new PolicyView(
+            p.PolicyId, p.Category, p.ProductCode, p.ProductVersion, p.PolicyholderId,
+            p.StatusOn(on),
+            new TermView(term.Start, term.End),
+            p.Terms.Select(t => new TermView(t.Start, t.End)).ToList(),
+            premium.PaidThrough, premium.GraceEnds, premium.SuspendedFrom, premium.Balance,
+            p.Insured.Where(i => i.CoverFrom <= term.End && p.CoverTo(i) >= term.Start).Sum(i => i.AnnualPremium)
+                + p.Vehicles.Where(v => v.CoverTo is null || v.CoverTo >= term.Start).Sum(v => v.Vehicle.AnnualPremium),
+            p.Conditions.Currency,
+            p.CoolingOffEnds,
+            p.Conditions,
+            p.Insured.Select(i =>
+            {
+                var illnessFrom = p.IllnessCoverFrom(i, on);
+                var coverTo = p.CoverTo(i);
+                var covered = inForce && i.CoverFrom <= on && on <= coverTo;
+                return new InsuredView(i.PersonId, i.AnnualPremium, i.CoverFrom, illnessFrom, coverTo, i.EndCause, covered, covered && on >= illnessFrom);
+            }).ToList(),
+            p.Vehicles.Select(v => new VehicleView(v.Vehicle.Plate, v.Vehicle.Vin, v.Vehicle.NewEnergy, v.Vehicle.AnnualPremium, v.CoverFrom,
+                v.CoverTo ?? p.CancelledAfter ?? p.LastTerm.End)).ToList());
+    }
+}
+
+/// <summary>One person's cover on a policy, on the view's date.</summary>
+/// <param name="Covered">Covered for accidents on the date (policy in force, person within their cover).</param>
+/// <param name="IllnessCovered">Also past their waiting period, so covered for illness.</param>
+public sealed record InsuredView(
+    Guid PersonId,
+    decimal AnnualPremium,
+    LocalDate CoverFrom,
+    LocalDate IllnessCoverFrom,
+    LocalDate CoverTo,
+    string? EndCause,
+    bool Covered,
+    bool IllnessCovered);
+
+public sealed record VehicleView(string Plate, string Vin, bool NewEnergy, decimal AnnualPremium, LocalDate CoverFrom, LocalDate CoverTo);
 
 /// <summary>Where a person stands on the view's date.</summary>
 public enum MembershipStatus

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Ledger.Domain.Policies;
 using NodaTime;
 
 namespace Ledger.Domain.Households;
@@ -22,10 +23,18 @@ public sealed record Household
     /// <summary>Everyone who has ever been a member, in the order they joined.</summary>
     public ImmutableList<Person> People { get; init; } = [];
 
+    /// <summary>Every policy ever issued to the household, in issue order.</summary>
+    public ImmutableList<Policy> Policies { get; init; } = [];
+
+    /// <summary>Applications the underwriting rules referred to a person, not yet decided.</summary>
+    public ImmutableList<UnderwritingDecided> Referrals { get; init; } = [];
+
     /// <summary>Stream version after the last applied event; maintained by the event store.</summary>
     public long Version { get; set; }
 
     public Person? Person(Guid personId) => People.Find(p => p.PersonId == personId);
+
+    public Policy? Policy(Guid policyId) => Policies.Find(p => p.PolicyId == policyId);
 
     public IEnumerable<Person> MembersOn(LocalDate date) => People.Where(p => p.IsMemberOn(date));
 
@@ -58,11 +67,21 @@ public sealed record Household
             Relationship = e.Relationship ?? p.Relationship,
             IdNumber = e.IdNumber ?? p.IdNumber,
         }),
+        UnderwritingDecided { Outcome: UnderwritingOutcome.Referred } e => this with { Referrals = Referrals.Add(e) },
+        UnderwritingDecided e => this with { Referrals = Referrals.RemoveAll(r => r.PolicyId == e.PolicyId) },
+        PolicyIssued e => this with { Policies = Policies.Add(Ledger.Domain.Policies.Policy.Issued(e)) },
+        IPolicyEvent e => WithPolicy(e.PolicyId, p => p.After(e)),
         _ => this,
     };
 
     /// <summary>Folds a whole stream, from its first event; null until the household is opened.</summary>
     public static Household? Fold(IEnumerable<object> events) => events.Aggregate((Household?)null, Next);
+
+    private Household WithPolicy(Guid policyId, Func<Policy, Policy> change)
+    {
+        var index = Policies.FindIndex(p => p.PolicyId == policyId);
+        return index < 0 ? this : this with { Policies = Policies.SetItem(index, change(Policies[index])) };
+    }
 
     private Household With(Guid personId, Func<Person, Person> change)
     {

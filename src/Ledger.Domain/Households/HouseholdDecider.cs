@@ -29,6 +29,18 @@ public static partial class HouseholdDecider
         (JoinMember c, var h) => Decide(c, h, today),
         (LeaveHousehold c, var h) => Decide(c, h, today),
         (CorrectMemberDetails c, var h) => Decide(c, h, today),
+        (Policies.IssuePolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
+        (Policies.DecideUnderwriting c, var h) => Policies.PolicyDecider.Decide(c, h, today),
+        (Policies.AddInsured c, var h) => Policies.PolicyDecider.Decide(c, h, today),
+        (Policies.RemoveInsured c, var h) => Policies.PolicyDecider.Decide(c, h, today),
+        (Policies.AddVehicle c, var h) => Policies.PolicyDecider.Decide(c, h, today),
+        (Policies.RemoveVehicle c, var h) => Policies.PolicyDecider.Decide(c, h, today),
+        (Policies.PayPremium c, var h) => Policies.PolicyDecider.Decide(c, h, today),
+        (Policies.WithdrawPolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
+        (Policies.CancelPolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
+        (Policies.ReinstatePolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
+        (Policies.RenewPolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
+        (Policies.SweepHousehold c, var h) => Policies.PolicyDecider.Decide(c, h),
         _ => throw new ArgumentException($"No decision for {command.GetType().Name}", nameof(command)),
     };
 

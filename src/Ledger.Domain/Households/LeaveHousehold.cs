@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Ledger.Domain.Policies;
 using NodaTime;
 
 namespace Ledger.Domain.Households;
@@ -32,6 +33,13 @@ public static partial class HouseholdDecider
                 "LeaveBeforeJoin",
                 $"{person.Name} joined on {person.JoinedOn:yyyy-MM-dd}; they cannot leave before that.");
 
-        return [new MemberLeft(c.PersonId, c.Cause, c.EffectiveDate)];
+        // Leaving the household ends the person's cover on every policy from the day after, with a pro-rata refund.
+        var removals = h.Policies
+            .Where(p => p.WithdrawnOn is null && (p.CancelledAfter is null || p.CancelledAfter > c.EffectiveDate))
+            .SelectMany(p => p.Insured
+                .Where(i => i.PersonId == c.PersonId && i.CoverTo is null && p.CoverTo(i) > c.EffectiveDate)
+                .Select(i => PolicyDecider.RemovalOf(p, i, p.TermOn(LocalDate.Max(c.EffectiveDate, i.CoverFrom)) ?? p.LastTerm,
+                    LocalDate.Max(c.EffectiveDate, i.CoverFrom.PlusDays(-1)), "memberLeft:" + c.Cause.ToString().ToLowerInvariant())));
+        return [new MemberLeft(c.PersonId, c.Cause, c.EffectiveDate), .. removals];
     }
 }

@@ -19,13 +19,22 @@ public sealed class ContractSnapshotTests(LedgerFixture fixture) : LedgerTest(fi
         .IgnoreAllFields("recordedAt")
         .IgnoreAllFields("sequence")
         .IgnoreAllFields("correlationId")
-        .IgnoreAllFields("causationId");
+        .IgnoreAllFields("causationId")
+        .IgnoreAllFields("policyId")
+        .IgnoreAllFields("policyholderId");
 
     private async Task<Guid> FamilyAsync()
     {
-        var (id, _, _) = await Api.OpenHousehold("张伟");
-        await Api.Post($"/households/{id}/members", new { name = "李娜", dateOfBirth = "1987-09-03", relationship = "spouse", effectiveDate = "2025-01-01", idNumber = "110101198709030022" },
-            ("X-Actor", "clerk.li"));
+        var (id, holder, _) = await Api.OpenHousehold("张伟");
+        var spouse = (await Api.Post($"/households/{id}/members", new { name = "李娜", dateOfBirth = "1987-09-03", relationship = "spouse", effectiveDate = "2025-01-01", idNumber = "110101198709030022" },
+            ("X-Actor", "clerk.li"))).Id("personId");
+        var policy = (await Api.Post($"/households/{id}/policies", new
+        {
+            category = "medical", productCode = "MED-FAMILY", policyholderId = holder, termStart = "2025-01-01", termEnd = "2025-12-31",
+            insured = new[] { new { personId = holder, annualPremium = 1800m }, new { personId = spouse, annualPremium = 1650m } },
+            waitingPeriodDays = 30, contractReceivedOn = "2024-12-20",
+        })).Id("policyId");
+        await Api.Post($"/households/{id}/policies/{policy}/premiums", new { amount = 3000m, paidOn = "2025-01-02" });
         var child = await Api.Join(id, "Zoë 张", "child", "2015-06-18", "2025-02-01");
         await Api.Post($"/households/{id}/members/{child}/leave", new { effectiveDate = "2025-05-31", cause = "moved" }, ("X-Reason", "Moved%20abroad"));
         return id;

@@ -45,6 +45,7 @@ public sealed class LedgerFixture : IAsyncLifetime
         {
             web.UseSetting("ConnectionStrings:Ledger", ConnectionString);
             web.UseSetting("Ledger:SeedDemo", "false");
+            web.UseSetting("Ledger:SweepInterval", "0");
             web.ConfigureServices(services =>
             {
                 services.AddSingleton<IClock>(Clock);

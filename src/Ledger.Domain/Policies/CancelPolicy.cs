@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+using Ledger.Domain.Households;
+using static Ledger.Domain.Households.HouseholdDecider;
+using NodaTime;
+
+namespace Ledger.Domain.Policies;
+
+/// <summary>Cancel (surrender) a policy; <see cref="EffectiveDate"/> is its last covered day.</summary>
+public sealed record CancelPolicy(LocalDate EffectiveDate, string Reason) : IValidatable
+{
+    [JsonIgnore] public Guid PolicyId { get; init; }
+
+    public IEnumerable<FieldError> Validate() => Check.Date(EffectiveDate, "effectiveDate").Concat(Check.Name(Reason, "reason"));
+}
+
+public static partial class PolicyDecider
+{
+    /// <remarks>Refund: the unearned premium of every person still covered, pro rata from the day after the last covered day.</remarks>
+    public static IReadOnlyList<object> Decide(CancelPolicy c, Household h, LocalDate today)
+    {
+        var policy = PolicyRules.RequirePolicy(h, c.PolicyId);
+        PolicyRules.RequireNotEnded(policy);
+        var term = PolicyRules.RequireWithinTerm(policy, c.EffectiveDate, "The last covered day");
+        RequireNotTooFarAhead(c.EffectiveDate, today);
+        var refund = policy.Insured.Where(i => policy.CoverTo(i) > c.EffectiveDate && i.CoverFrom <= term.End)
+                         .Sum(i => PolicyEvaluator.ProRata(i.AnnualPremium, LocalDate.Max(c.EffectiveDate.PlusDays(1), i.CoverFrom), term))
+                     + policy.Vehicles.Where(v => v.CoverTo is null || v.CoverTo > c.EffectiveDate)
+                         .Sum(v => PolicyEvaluator.ProRata(v.Vehicle.AnnualPremium, LocalDate.Max(c.EffectiveDate.PlusDays(1), v.CoverFrom), term));
+        return [new PolicyCancelled(c.PolicyId, c.Reason, refund, c.EffectiveDate)];
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+using Ledger.Domain.Households;
+using static Ledger.Domain.Households.HouseholdDecider;
+using NodaTime;
+
+namespace Ledger.Domain.Policies;
+
+public enum UnderwritingDecision
+{
+    Accept,
+    Decline,
+}
+
+/// <summary>A person decides an application the rules referred: accepting issues the policy as proposed.</summary>
+public sealed record DecideUnderwriting(UnderwritingDecision Decision, string Reason) : IValidatable
+{
+    [JsonIgnore] public Guid PolicyId { get; init; }
+
+    public IEnumerable<FieldError> Validate() =>
+        Check.Defined(Decision, "decision").Concat(Check.Name(Reason, "reason"));
+}
+
+public static partial class PolicyDecider
+{
+    public static IReadOnlyList<object> Decide(DecideUnderwriting c, Household h, LocalDate today)
+    {
+        var referral = h.Referrals.FirstOrDefault(r => r.PolicyId == c.PolicyId) ?? throw (h.Policy(c.PolicyId) is null
+            ? new DomainRuleViolated("UnknownPolicy", $"No application or policy {c.PolicyId}.", ViolationKind.NotFound)
+            : new DomainRuleViolated("NotReferred", "This policy was already underwritten.", ViolationKind.Conflict));
+        if (c.Decision == UnderwritingDecision.Decline)
+            return [new UnderwritingDecided(c.PolicyId, UnderwritingOutcome.Declined, Automated: false, [c.Reason], null, today)];
+
+        var issued = referral.Proposal!;
+        return
+        [
+            new UnderwritingDecided(c.PolicyId, UnderwritingOutcome.Accepted, Automated: false, [c.Reason], null, today),
+            issued,
+            new PremiumDue(c.PolicyId, issued.Insured.Sum(i => i.AnnualPremium) + issued.Vehicles.Sum(v => v.AnnualPremium), "firstTerm", issued.TermStart),
+        ];
+    }
+}

@@ -1,0 +1,132 @@
+using System.Collections.Immutable;
+using NodaTime;
+
+namespace Ledger.Domain.Policies;
+
+/// <summary>One term of a policy; it includes both <see cref="Start"/> and <see cref="End"/>.</summary>
+/// <param name="Continuous">Follows the previous term without a gap, inside the renewal window: waiting periods served stay served.</param>
+public sealed record PolicyTerm(LocalDate Start, LocalDate End, bool Continuous)
+{
+    /// <summary>Days in the term, both ends inclusive (365 for a calendar year, 366 in a leap year).</summary>
+    public int Days => Period.DaysBetween(Start, End) + 1;
+
+    public bool Contains(LocalDate date) => Start <= date && date <= End;
+}
+
+/// <summary>One person's cover on a policy. <see cref="CoverTo"/> is the last covered day when the cover was ended.</summary>
+/// <param name="IllnessCoverFrom">First day illness losses are covered: cover start plus the waiting period.</param>
+public sealed record Cover(Guid PersonId, decimal AnnualPremium, LocalDate CoverFrom, LocalDate IllnessCoverFrom, LocalDate? CoverTo, string? EndCause)
+{
+    public bool IsOn(LocalDate date) => CoverFrom <= date && (CoverTo is null || date <= CoverTo);
+}
+
+/// <summary>A vehicle's cover on a motor policy.</summary>
+public sealed record VehicleCover(Vehicle Vehicle, LocalDate CoverFrom, LocalDate? CoverTo);
+
+/// <summary>Money the policyholder owes (a premium falling due) or is owed (a refund credit), on a date.</summary>
+public sealed record PremiumEntry(LocalDate On, decimal Amount, string Reason);
+
+/// <summary>
+/// A policy as its events left it: facts with their dates (terms, covers, charges, payments, credits,
+/// reinstatements), never a status. <see cref="PolicyEvaluator"/> derives the status for any date, so a stored
+/// copy never goes stale and a backdated fact changes every date it should.
+/// </summary>
+public sealed record Policy
+{
+    public required Guid PolicyId { get; init; }
+    public required PolicyCategory Category { get; init; }
+    public required string ProductCode { get; init; }
+    public required int ProductVersion { get; init; }
+    public required Guid PolicyholderId { get; init; }
+    public required PolicyConditions Conditions { get; init; }
+    public ImmutableList<PolicyTerm> Terms { get; init; } = [];
+    public ImmutableList<Cover> Insured { get; init; } = [];
+    public ImmutableList<VehicleCover> Vehicles { get; init; } = [];
+    public ImmutableList<PremiumEntry> Charges { get; init; } = [];
+    public ImmutableList<PremiumEntry> Payments { get; init; } = [];
+    public ImmutableList<PremiumEntry> Credits { get; init; } = [];
+    public ImmutableList<LocalDate> Reinstatements { get; init; } = [];
+    public LocalDate? WithdrawnOn { get; init; }
+    public LocalDate? CancelledAfter { get; init; }
+
+    /// <summary>Time-driven transitions already recorded by the sweep (keys such as <c>grace:2025-01-01</c>).</summary>
+    public ImmutableList<string> RecordedTransitions { get; init; } = [];
+
+    public PolicyTerm FirstTerm => Terms[0];
+    public PolicyTerm LastTerm => Terms[^1];
+
+    /// <summary>The term in force on <paramref name="date"/>, if any.</summary>
+    public PolicyTerm? TermOn(LocalDate date) => Terms.LastOrDefault(t => t.Contains(date));
+
+    public Cover? CoverOf(Guid personId) => Insured.LastOrDefault(c => c.PersonId == personId);
+
+    /// <summary>Last day the policyholder may withdraw with a full refund.</summary>
+    public LocalDate CoolingOffEnds => Conditions.ContractReceivedOn.PlusDays(Conditions.CoolingOffDays);
+
+    public static Policy Issued(PolicyIssued e) => new()
+    {
+        PolicyId = e.PolicyId,
+        Category = e.Category,
+        ProductCode = e.ProductCode,
+        ProductVersion = e.ProductVersion,
+        PolicyholderId = e.PolicyholderId,
+        Conditions = e.Conditions,
+        Terms = [new PolicyTerm(e.TermStart, e.TermEnd, Continuous: false)],
+        Insured = e.Insured.Select(i => new Cover(i.PersonId, i.AnnualPremium, e.TermStart,
+            e.TermStart.PlusDays(e.Conditions.WaitingPeriodDays), null, null)).ToImmutableList(),
+        Vehicles = e.Vehicles.Select(v => new VehicleCover(v, e.TermStart, null)).ToImmutableList(),
+    };
+
+    /// <summary>The policy after one of its events.</summary>
+    public Policy After(object @event) => @event switch
+    {
+        PremiumDue e => this with { Charges = Charges.Add(new(e.EffectiveDate, e.Amount, e.Reason)) },
+        PremiumPaid e => this with { Payments = Payments.Add(new(e.EffectiveDate, e.Amount, "payment")) },
+        InsuredAdded e => this with
+        {
+            Insured = Insured.Add(new Cover(e.PersonId, e.AnnualPremium, e.EffectiveDate, e.IllnessCoverFrom, null, null)),
+        },
+        InsuredRemoved e => WithCover(e.PersonId, c => c with { CoverTo = e.EffectiveDate, EndCause = e.Cause })
+            .Credit(e.EffectiveDate, e.Refund, "insuredRemoved"),
+        VehicleAdded e => this with { Vehicles = Vehicles.Add(new VehicleCover(e.Vehicle, e.EffectiveDate, null)) },
+        VehicleRemoved e => (this with
+        {
+            Vehicles = Vehicles.Select(v => v.Vehicle.Plate == e.Plate && v.CoverTo is null ? v with { CoverTo = e.EffectiveDate } : v).ToImmutableList(),
+        }).Credit(e.EffectiveDate, e.Refund, "vehicleRemoved"),
+        PolicyReinstated e => this with { Reinstatements = Reinstatements.Add(e.EffectiveDate) },
+        PolicyWithdrawnInCoolingOff e => (this with { WithdrawnOn = e.EffectiveDate }).Credit(e.EffectiveDate, e.Refund, "withdrawn"),
+        PolicyCancelled e => (this with { CancelledAfter = e.EffectiveDate }).Credit(e.EffectiveDate, e.Refund, "cancelled"),
+        PolicyRenewed e => Renewed(e),
+        GracePeriodStarted e => Recorded(PolicyEvaluator.GraceKey(e.DueDate)),
+        PolicySuspended e => Recorded(PolicyEvaluator.SuspendedKey(e.DueDate)),
+        PolicyExpired e => Recorded(PolicyEvaluator.ExpiredKey(e.TermEnd)),
+        RenewalDue e => Recorded(PolicyEvaluator.RenewalDueKey(e.TermEnd)),
+        _ => this,
+    };
+
+    private Policy Renewed(PolicyRenewed e)
+    {
+        var insured = Insured;
+        foreach (var person in e.Insured)
+        {
+            var existing = insured.FindLastIndex(c => c.PersonId == person.PersonId && c.CoverTo is null);
+            insured = existing >= 0 && e.Continuous
+                ? insured.SetItem(existing, insured[existing] with { AnnualPremium = person.AnnualPremium })
+                : (existing >= 0 ? insured.SetItem(existing, insured[existing] with { CoverTo = LastTerm.End, EndCause = "termEnded" }) : insured)
+                    .Add(new Cover(person.PersonId, person.AnnualPremium, e.TermStart, e.TermStart.PlusDays(Conditions.WaitingPeriodDays), null, null));
+        }
+        return this with { Terms = Terms.Add(new PolicyTerm(e.TermStart, e.TermEnd, e.Continuous)), Insured = insured };
+    }
+
+    private Policy Credit(LocalDate on, decimal amount, string reason) =>
+        amount == 0 ? this : this with { Credits = Credits.Add(new(on, amount, reason)) };
+
+    private Policy Recorded(string key) =>
+        RecordedTransitions.Contains(key) ? this : this with { RecordedTransitions = RecordedTransitions.Add(key) };
+
+    private Policy WithCover(Guid personId, Func<Cover, Cover> change)
+    {
+        var index = Insured.FindLastIndex(c => c.PersonId == personId);
+        return index < 0 ? this : this with { Insured = Insured.SetItem(index, change(Insured[index])) };
+    }
+}

@@ -1,0 +1,136 @@
+using NodaTime;
+
+namespace Ledger.Domain.Policies;
+
+/// <summary>Where a policy stands on one date.</summary>
+public enum PolicyStatus
+{
+    /// <summary>Issued; its first term has not started.</summary>
+    Pending,
+    /// <summary>In force and paid up.</summary>
+    Active,
+    /// <summary>A premium is overdue but within the 60-day grace period: cover continues (保险法 §36).</summary>
+    InGrace,
+    /// <summary>Grace ended unpaid: cover is suspended (中止) until reinstatement; losses are not covered.</summary>
+    Suspended,
+    /// <summary>Cancelled after its last covered day.</summary>
+    Cancelled,
+    /// <summary>Withdrawn in the cooling-off period: void from inception, as if never in force.</summary>
+    Voided,
+    /// <summary>The last term ended without renewal.</summary>
+    Expired,
+}
+
+/// <summary>The premium position on a date.</summary>
+/// <param name="Balance">What the policyholder owes (positive) or is owed (negative) for everything due by the date.</param>
+/// <param name="OverdueSince">Due date of the oldest premium still unpaid, if any.</param>
+/// <param name="GraceEnds">Last day of grace for that premium.</param>
+/// <param name="SuspendedFrom">First day of a suspension that has not been ended by reinstatement.</param>
+/// <param name="PaidThrough">The last day the premiums paid by the date cover.</param>
+public sealed record PremiumPosition(decimal Balance, LocalDate? OverdueSince, LocalDate? GraceEnds, LocalDate? SuspendedFrom, LocalDate? PaidThrough);
+
+/// <summary>
+/// Pure evaluation of a policy on a date from its facts. Every status transition that is due by the date is
+/// applied here, whether or not the sweep has recorded it yet: the sweep only records what this computes.
+/// </summary>
+public static class PolicyEvaluator
+{
+    /// <summary>保险法 §36: 60 days after the due date, cover continues while a premium is unpaid.</summary>
+    public const int GraceDays = 60;
+
+    /// <summary>保险法 §37: a suspended contract may be reinstated within two years.</summary>
+    public static readonly Period ReinstatementWindow = Period.FromYears(2);
+
+    /// <summary>A renewal recorded up to this many days after the last term ended still counts as continuous.</summary>
+    public const int RenewalWindowDays = GraceDays;
+
+    /// <summary>The sweep records a renewal as due this many days before the term ends.</summary>
+    public const int RenewalNoticeDays = 30;
+
+    public static string GraceKey(LocalDate due) => $"grace:{due:yyyy-MM-dd}";
+    public static string SuspendedKey(LocalDate due) => $"suspended:{due:yyyy-MM-dd}";
+    public static string ExpiredKey(LocalDate termEnd) => $"expired:{termEnd:yyyy-MM-dd}";
+    public static string RenewalDueKey(LocalDate termEnd) => $"renewalDue:{termEnd:yyyy-MM-dd}";
+
+    public static PolicyStatus StatusOn(this Policy policy, LocalDate date)
+    {
+        if (policy.WithdrawnOn is not null) return PolicyStatus.Voided;
+        if (date < policy.FirstTerm.Start) return PolicyStatus.Pending;
+        if (policy.CancelledAfter is { } last && date > last) return PolicyStatus.Cancelled;
+        if (policy.TermOn(date) is null) return PolicyStatus.Expired;
+        var premium = policy.PremiumOn(date);
+        return premium.SuspendedFrom is not null ? PolicyStatus.Suspended
+            : premium.OverdueSince is not null ? PolicyStatus.InGrace
+            : PolicyStatus.Active;
+    }
+
+    /// <summary>True when the policy gives cover on the date: in force, paid or within grace.</summary>
+    public static bool InForceOn(this Policy policy, LocalDate date) =>
+        policy.StatusOn(date) is PolicyStatus.Active or PolicyStatus.InGrace;
+
+    /// <summary>What is owed with payments and credits recorded by <paramref name="date"/>, charges oldest first.</summary>
+    public static decimal Outstanding(this Policy policy, LocalDate dueBy, LocalDate paidBy) =>
+        policy.Charges.Where(c => c.On <= dueBy).Sum(c => c.Amount)
+        - policy.Credits.Where(c => c.On <= paidBy).Sum(c => c.Amount)
+        - policy.Payments.Where(p => p.On <= paidBy).Sum(p => p.Amount);
+
+    public static PremiumPosition PremiumOn(this Policy policy, LocalDate date)
+    {
+        var balance = policy.Outstanding(date, date);
+        foreach (var charge in policy.Charges.Where(c => c.On <= date).OrderBy(c => c.On))
+        {
+            var graceEnds = charge.On.PlusDays(GraceDays);
+            if (policy.Outstanding(charge.On, LocalDate.Min(date, graceEnds)) <= 0) continue;
+            if (date <= graceEnds)
+                return new PremiumPosition(balance, charge.On, graceEnds, null, PaidThrough(policy, charge.On));
+
+            var suspendedFrom = graceEnds.PlusDays(1);
+            var reinstated = policy.Reinstatements.Where(r => r >= suspendedFrom && r <= date).Order().FirstOrDefault();
+            if (reinstated == default)
+                return new PremiumPosition(balance, charge.On, graceEnds, suspendedFrom, PaidThrough(policy, charge.On));
+            // Reinstatement required the arrears: later charges are judged on their own due dates.
+        }
+        var term = policy.TermOn(date) ?? policy.Terms.LastOrDefault(t => t.Start <= date);
+        return new PremiumPosition(balance, null, null, null, term?.End);
+    }
+
+    private static LocalDate? PaidThrough(Policy policy, LocalDate firstUnpaidDue) =>
+        firstUnpaidDue <= policy.FirstTerm.Start ? null : firstUnpaidDue.PlusDays(-1);
+
+    /// <summary>
+    /// First day illness losses are covered for a person's cover, as of <paramref name="date"/>: their own waiting
+    /// period from their cover start, restarted by a reinstatement (保险法 §37), not by a continuous renewal.
+    /// </summary>
+    public static LocalDate IllnessCoverFrom(this Policy policy, Cover cover, LocalDate date)
+    {
+        var from = cover.IllnessCoverFrom;
+        foreach (var reinstated in policy.Reinstatements.Where(r => r >= cover.CoverFrom && r <= date))
+            from = LocalDate.Max(from, reinstated.PlusDays(policy.Conditions.WaitingPeriodDays));
+        return from;
+    }
+
+    /// <summary>The last day of a person's cover as known now: removal, cancellation or the end of the last term.</summary>
+    public static LocalDate CoverTo(this Policy policy, Cover cover)
+    {
+        var end = cover.CoverTo ?? policy.LastTerm.End;
+        return policy.CancelledAfter is { } cancelled && cancelled < end ? cancelled : end;
+    }
+
+    /// <summary>Whether the person is covered on the date, for illness (waiting period applies) or accident.</summary>
+    public static bool Covers(this Policy policy, Guid personId, LocalDate date, bool illness)
+    {
+        var cover = policy.Insured.LastOrDefault(c => c.PersonId == personId && c.IsOn(date));
+        return cover is not null
+               && date <= policy.CoverTo(cover)
+               && policy.InForceOn(date)
+               && (!illness || date >= policy.IllnessCoverFrom(cover, date));
+    }
+
+    /// <summary>Annual premium × days from <paramref name="from"/> to the term's end, both inclusive, ÷ days in the term.</summary>
+    public static decimal ProRata(decimal annualPremium, LocalDate from, PolicyTerm term)
+    {
+        if (from > term.End) return 0m;
+        var days = Period.DaysBetween(LocalDate.Max(from, term.Start), term.End) + 1;
+        return decimal.Round(annualPremium * days / term.Days, 2, MidpointRounding.AwayFromZero);
+    }
+}

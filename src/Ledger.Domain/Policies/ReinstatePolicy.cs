@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using Ledger.Domain.Households;
+using static Ledger.Domain.Households.HouseholdDecider;
+using NodaTime;
+
+namespace Ledger.Domain.Policies;
+
+/// <summary>
+/// Reinstate (复效) a suspended policy by paying its arrears, within two years of the suspension (保险法 §37).
+/// Illness cover restarts with a new waiting period.
+/// </summary>
+public sealed record ReinstatePolicy(LocalDate EffectiveDate, decimal ArrearsPaid) : IValidatable
+{
+    [JsonIgnore] public Guid PolicyId { get; init; }
+
+    public IEnumerable<FieldError> Validate() => Check.Date(EffectiveDate, "effectiveDate").Concat(Check.Amount(ArrearsPaid, "arrearsPaid"));
+}
+
+public static partial class PolicyDecider
+{
+    public static IReadOnlyList<object> Decide(ReinstatePolicy c, Household h, LocalDate today)
+    {
+        var policy = PolicyRules.RequirePolicy(h, c.PolicyId);
+        PolicyRules.RequireNotEnded(policy);
+        PolicyRules.RequirePaidOnOrBefore(c.EffectiveDate, today, "The reinstatement date");
+        var premium = policy.PremiumOn(c.EffectiveDate);
+        if (premium.SuspendedFrom is not { } suspendedFrom)
+            throw new DomainRuleViolated("NotSuspended", $"The policy is {policy.StatusOn(c.EffectiveDate).ToString().ToLowerInvariant()} on {c.EffectiveDate:yyyy-MM-dd}, not suspended.", ViolationKind.Conflict);
+        var deadline = suspendedFrom + PolicyEvaluator.ReinstatementWindow;
+        if (c.EffectiveDate > deadline)
+            throw new DomainRuleViolated("ReinstatementPeriodOver", $"The policy was suspended on {suspendedFrom:yyyy-MM-dd}; reinstatement was possible until {deadline:yyyy-MM-dd}.");
+        if (c.ArrearsPaid < premium.Balance)
+            throw new DomainRuleViolated("ArrearsNotPaid", $"Reinstatement needs the arrears of {premium.Balance:0.00} {policy.Conditions.Currency}.");
+        if (c.ArrearsPaid > premium.Balance)
+            throw new DomainRuleViolated("Overpayment", $"The arrears are {premium.Balance:0.00} {policy.Conditions.Currency}.");
+
+        return
+        [
+            new PremiumPaid(c.PolicyId, c.ArrearsPaid, premium.OverdueSince, c.EffectiveDate),
+            new PolicyReinstated(c.PolicyId, c.ArrearsPaid, c.EffectiveDate.PlusDays(policy.Conditions.WaitingPeriodDays), c.EffectiveDate),
+        ];
+    }
+}
