@@ -46,5 +46,6 @@ public static class EventCatalogue
         [typeof(PolicyRenewed)] = "PolicyRenewed",
         [typeof(PolicyExpired)] = "PolicyExpired",
         [typeof(RenewalDue)] = "RenewalDue",
+        [typeof(RenewalDeclined)] = "RenewalDeclined",
     };
 }

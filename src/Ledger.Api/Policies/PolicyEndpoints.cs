@@ -64,6 +64,8 @@ public static class PolicyEndpoints
         Write<RenewPolicy, RenewedAnswer>(app, Policy + "/renew", "Renew for a new term.",
             (c, route) => c with { PolicyId = route.Policy },
             (_, v, events) => new(v, events.OfType<PolicyRenewed>().Single().Continuous));
+        Write<DeclineRenewal, VersionAnswer>(app, Policy + "/decline-renewal", "The insurer declines to renew (refused before the guaranteed-renewal horizon).",
+            (c, route) => c with { PolicyId = route.Policy }, (_, v, _) => new(v));
     }
 
     /// <summary>Ids named by the route; a malformed id can name nothing, so it is an unknown one (404).</summary>

@@ -39,6 +39,7 @@ public static partial class HouseholdDecider
         (Policies.WithdrawPolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.CancelPolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.ReinstatePolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
+        (Policies.DeclineRenewal c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.RenewPolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.SweepHousehold c, var h) => Policies.PolicyDecider.Decide(c, h),
         _ => throw new ArgumentException($"No decision for {command.GetType().Name}", nameof(command)),

@@ -49,6 +49,9 @@ public sealed record Policy
     public LocalDate? WithdrawnOn { get; init; }
     public LocalDate? CancelledAfter { get; init; }
 
+    /// <summary>End of the term after which the insurer declined to renew, if it did.</summary>
+    public LocalDate? RenewalDeclinedAfter { get; init; }
+
     /// <summary>Time-driven transitions already recorded by the sweep (keys such as <c>grace:2025-01-01</c>).</summary>
     public ImmutableList<string> RecordedTransitions { get; init; } = [];
 
@@ -97,6 +100,7 @@ public sealed record Policy
         PolicyWithdrawnInCoolingOff e => (this with { WithdrawnOn = e.EffectiveDate }).Credit(e.EffectiveDate, e.Refund, "withdrawn"),
         PolicyCancelled e => (this with { CancelledAfter = e.EffectiveDate }).Credit(e.EffectiveDate, e.Refund, "cancelled"),
         PolicyRenewed e => Renewed(e),
+        RenewalDeclined e => this with { RenewalDeclinedAfter = e.TermEnd },
         GracePeriodStarted e => Recorded(PolicyEvaluator.GraceKey(e.DueDate)),
         PolicySuspended e => Recorded(PolicyEvaluator.SuspendedKey(e.DueDate)),
         PolicyExpired e => Recorded(PolicyEvaluator.ExpiredKey(e.TermEnd)),

@@ -112,3 +112,6 @@ public sealed record PolicyExpired(Guid PolicyId, LocalDate TermEnd, LocalDate E
 
 /// <summary>Recorded by the sweep: the term ends within the renewal notice period.</summary>
 public sealed record RenewalDue(Guid PolicyId, LocalDate TermEnd, bool Guaranteed, LocalDate EffectiveDate) : IPolicyEvent;
+
+/// <summary>The insurer will not renew the policy after <see cref="TermEnd"/> (only possible past the guaranteed-renewal horizon).</summary>
+public sealed record RenewalDeclined(Guid PolicyId, LocalDate TermEnd, string Reason, LocalDate EffectiveDate) : IPolicyEvent;

@@ -29,6 +29,8 @@ public static partial class PolicyDecider
     {
         var policy = PolicyRules.RequirePolicy(h, c.PolicyId);
         PolicyRules.RequireNotEnded(policy);
+        if (policy.RenewalDeclinedAfter == policy.LastTerm.End)
+            throw new DomainRuleViolated("RenewalDeclined", $"The insurer declined to renew after {policy.LastTerm.End:yyyy-MM-dd}.", ViolationKind.Conflict);
         if (policy.Category == PolicyCategory.Motor)
             throw new DomainRuleViolated("RenewMotorByReissue", "Motor policies are renewed by issuing the next year's policy.");
         if (c.TermEnd < c.TermStart)

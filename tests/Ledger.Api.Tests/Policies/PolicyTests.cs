@@ -332,4 +332,21 @@ public sealed class PolicyTests(LedgerFixture fixture) : LedgerTest(fixture)
         Assert.False(newBelief.GetProperty("covered").GetBoolean());
         Assert.Equal("2025-02-28", newBelief.GetProperty("coverTo").GetString());
     }
+
+    [Fact]
+    public async Task A_guaranteed_renewal_cannot_be_declined_before_its_horizon()
+    {
+        var (household, holder, _, child) = await FamilyAsync();
+        var guaranteed = await IssueMedicalAsync(household, holder, holder);
+        var ci = await Api.Post($"/households/{household}/policies", new
+        {
+            category = "criticalIllness", productCode = "CI-CLASSIC", policyholderId = holder, termStart = "2025-01-01", termEnd = "2025-12-31",
+            insured = new[] { new { personId = child, annualPremium = 600m } },
+        });
+
+        await Refused(422, "GuaranteedRenewal", () => Api.Post($"/households/{household}/policies/{guaranteed}/decline-renewal", new { reason = "Claims too high" }));
+        var declined = await Api.Post($"/households/{household}/policies/{ci.Id("policyId")}/decline-renewal", new { reason = "Product withdrawn" });
+        Assert.Equal(200, declined.Code);
+        await Refused(409, "RenewalDeclined", () => Api.Post($"/households/{household}/policies/{ci.Id("policyId")}/renew", new { termStart = "2026-01-01", termEnd = "2026-12-31", annualPremium = 650m }));
+    }
 }
