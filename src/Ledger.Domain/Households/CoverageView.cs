@@ -75,12 +75,12 @@ public sealed record PolicyView(
             new TermView(term.Start, term.End),
             p.Terms.Select(t => new TermView(t.Start, t.End)).ToList(),
             premium.PaidThrough, premium.GraceEnds, premium.SuspendedFrom, premium.Balance,
-            p.Insured.Where(i => i.CoverFrom <= term.End && p.CoverTo(i) >= term.Start).Sum(i => i.AnnualPremium)
+            p.Insured.Where(i => InTerm(p, i, term)).Sum(i => i.AnnualPremium)
                 + p.Vehicles.Where(v => v.CoverTo is null || v.CoverTo >= term.Start).Sum(v => v.Vehicle.AnnualPremium),
             p.Conditions.Currency,
             p.CoolingOffEnds,
             p.Conditions,
-            p.Insured.Select(i =>
+            p.Insured.Where(i => InTerm(p, i, term)).Select(i =>
             {
                 var illnessFrom = p.IllnessCoverFrom(i, on);
                 var coverTo = p.CoverTo(i);
@@ -90,6 +90,10 @@ public sealed record PolicyView(
             p.Vehicles.Select(v => new VehicleView(v.Vehicle.Plate, v.Vehicle.Vin, v.Vehicle.NewEnergy, v.Vehicle.AnnualPremium, v.CoverFrom,
                 v.CoverTo ?? p.CancelledAfter ?? p.LastTerm.End)).ToList());
     }
+
+    /// <summary>Covers shown for a term: those that ran (or will run) during it.</summary>
+    private static bool InTerm(Policy p, Cover cover, PolicyTerm term) =>
+        cover.EverStarted && cover.CoverFrom <= term.End && p.CoverTo(cover) >= term.Start;
 }
 
 /// <summary>One person's cover on a policy, on the view's date.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ledger.Domain.Policies;
 using NodaTime;
@@ -33,13 +34,12 @@ public static partial class HouseholdDecider
                 "LeaveBeforeJoin",
                 $"{person.Name} joined on {person.JoinedOn:yyyy-MM-dd}; they cannot leave before that.");
 
-        // Leaving the household ends the person's cover on every policy from the day after, with a pro-rata refund.
+        // Leaving the household ends the person's cover on every policy from the day after, with a pro-rata refund of
+        // what their covers had not yet earned (a removal or cancellation already recorded for later is brought forward).
         var removals = h.Policies
             .Where(p => p.WithdrawnOn is null && (p.CancelledAfter is null || p.CancelledAfter > c.EffectiveDate))
-            .SelectMany(p => p.Insured
-                .Where(i => i.PersonId == c.PersonId && i.CoverTo is null && p.CoverTo(i) > c.EffectiveDate)
-                .Select(i => PolicyDecider.RemovalOf(p, i, p.TermOn(LocalDate.Max(c.EffectiveDate, i.CoverFrom)) ?? p.LastTerm,
-                    LocalDate.Max(c.EffectiveDate, i.CoverFrom.PlusDays(-1)), "memberLeft:" + c.Cause.ToString().ToLowerInvariant())));
+            .Where(p => p.Insured.Any(i => i.PersonId == c.PersonId && i.EverStarted && p.CoverTo(i) > c.EffectiveDate))
+            .Select(p => PolicyDecider.RemovalOf(p, c.PersonId, c.EffectiveDate, "memberLeft:" + JsonNamingPolicy.CamelCase.ConvertName(c.Cause.ToString())));
         return [new MemberLeft(c.PersonId, c.Cause, c.EffectiveDate), .. removals];
     }
 }

@@ -25,13 +25,18 @@ public static partial class PolicyDecider
             throw new DomainRuleViolated("VehiclesOnly", "A motor policy insures vehicles; add a vehicle instead.");
         var term = PolicyRules.RequireWithinTerm(policy, c.EffectiveDate, "The effective date");
         RequireNotTooFarAhead(c.EffectiveDate, today);
-        PolicyRules.RequireMemberOn(h, c.PersonId, c.EffectiveDate);
+        var person = PolicyRules.RequireMemberOn(h, c.PersonId, c.EffectiveDate);
         if (policy.Insured.Any(i => i.PersonId == c.PersonId && c.EffectiveDate <= policy.CoverTo(i)))
             throw new DomainRuleViolated("AlreadyInsured", "The person is already insured by this policy on that date.", ViolationKind.Conflict);
         PolicyRules.RequireInForce(policy, c.EffectiveDate);
         var product = ProductCatalogue.Find(policy.ProductCode, policy.ProductVersion)!;
         if (policy.Insured.Count(i => c.EffectiveDate <= policy.CoverTo(i)) >= product.MaxInsured)
             throw new DomainRuleViolated("TooManyInsured", $"A {product.Code} policy insures at most {product.MaxInsured} persons.");
+
+        var age = person.AgeOn(c.EffectiveDate);
+        if (age < product.MinEntryAge || age > product.MaxEntryAge)
+            throw new DomainRuleViolated("OutsideEntryAge",
+                $"{person.Name} is {age}; {product.Code} accepts {product.MinEntryAge} to {product.MaxEntryAge} (apply for a new policy to have it underwritten).");
 
         var delta = PolicyEvaluator.ProRata(c.AnnualPremium, c.EffectiveDate, term);
         return

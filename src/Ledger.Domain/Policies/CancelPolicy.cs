@@ -22,10 +22,9 @@ public static partial class PolicyDecider
         PolicyRules.RequireNotEnded(policy);
         var term = PolicyRules.RequireWithinTerm(policy, c.EffectiveDate, "The last covered day");
         RequireNotTooFarAhead(c.EffectiveDate, today);
-        var refund = policy.Insured.Where(i => policy.CoverTo(i) > c.EffectiveDate && i.CoverFrom <= term.End)
-                         .Sum(i => PolicyEvaluator.ProRata(i.AnnualPremium, LocalDate.Max(c.EffectiveDate.PlusDays(1), i.CoverFrom), term))
-                     + policy.Vehicles.Where(v => v.CoverTo is null || v.CoverTo > c.EffectiveDate)
-                         .Sum(v => PolicyEvaluator.ProRata(v.Vehicle.AnnualPremium, LocalDate.Max(c.EffectiveDate.PlusDays(1), v.CoverFrom), term));
+        // Every cover's unearned premium, in its own term (a renewal already charged is refunded whole).
+        var refund = policy.Insured.Sum(i => policy.Unearned(i, c.EffectiveDate))
+                     + policy.Vehicles.Sum(v => PolicyEvaluator.ProRata(v.Vehicle.AnnualPremium, c.EffectiveDate.PlusDays(1), term, v.CoverTo));
         return [new PolicyCancelled(c.PolicyId, c.Reason, refund, c.EffectiveDate)];
     }
 }

@@ -31,6 +31,9 @@ public static partial class PolicyDecider
             return [new UnderwritingDecided(c.PolicyId, UnderwritingOutcome.Declined, Automated: false, [c.Reason], null, today)];
 
         var issued = referral.Proposal!;
+        // Facts may have changed since the referral (a death, a move): the proposal must still hold.
+        PolicyRules.RequireMemberOn(h, issued.PolicyholderId, issued.TermStart);
+        foreach (var insured in issued.Insured) PolicyRules.RequireMemberOn(h, insured.PersonId, issued.TermStart);
         return
         [
             new UnderwritingDecided(c.PolicyId, UnderwritingOutcome.Accepted, Automated: false, [c.Reason], null, today),

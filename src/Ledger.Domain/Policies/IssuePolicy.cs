@@ -66,6 +66,8 @@ public sealed record IssuePolicy(
 
 public static partial class PolicyDecider
 {
+    public const int MinLongTermCoolingOffDays = 15;
+
     public static IReadOnlyList<object> Decide(IssuePolicy c, Household h, LocalDate today)
     {
         if (h.Policy(c.PolicyId) is not null || h.Referrals.Any(r => r.PolicyId == c.PolicyId))
@@ -92,11 +94,15 @@ public static partial class PolicyDecider
         if (product.Category != PolicyCategory.Motor && people.Count == 0)
             throw new DomainRuleViolated("InsuredRequired", "The policy must insure at least one person.");
 
+        // Long-term health insurance (guaranteed renewal) must give at least 15 days to reconsider (健康保险管理办法).
+        var coolingOff = c.CoolingOffDays ?? product.CoolingOffDays;
+        if (product.GuaranteedRenewalYears > 0 && coolingOff < MinLongTermCoolingOffDays)
+            throw new DomainRuleViolated("CoolingOffTooShort", $"Long-term health insurance needs at least {MinLongTermCoolingOffDays} days of cooling-off.");
         var received = c.ContractReceivedOn ?? c.TermStart;
         var conditions = new PolicyConditions(
             product.Currency,
             c.WaitingPeriodDays ?? product.WaitingPeriodDays,
-            c.CoolingOffDays ?? product.CoolingOffDays,
+            coolingOff,
             c.PersonDeductible ?? product.PersonDeductible,
             c.FamilyDeductible ?? product.FamilyDeductible,
             c.Coinsurance ?? product.Coinsurance,

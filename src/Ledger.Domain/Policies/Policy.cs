@@ -18,6 +18,9 @@ public sealed record PolicyTerm(LocalDate Start, LocalDate End, bool Continuous)
 public sealed record Cover(Guid PersonId, decimal AnnualPremium, LocalDate CoverFrom, LocalDate IllnessCoverFrom, LocalDate? CoverTo, string? EndCause)
 {
     public bool IsOn(LocalDate date) => CoverFrom <= date && (CoverTo is null || date <= CoverTo);
+
+    /// <summary>False for a cover that was ended before it began (a renewal undone by a removal).</summary>
+    public bool EverStarted => CoverTo is null || CoverTo >= CoverFrom;
 }
 
 /// <summary>A vehicle's cover on a motor policy.</summary>
@@ -89,15 +92,15 @@ public sealed record Policy
         {
             Insured = Insured.Add(new Cover(e.PersonId, e.AnnualPremium, e.EffectiveDate, e.IllnessCoverFrom, null, null)),
         },
-        InsuredRemoved e => WithCover(e.PersonId, c => c with { CoverTo = e.EffectiveDate, EndCause = e.Cause })
-            .Credit(e.EffectiveDate, e.Refund, "insuredRemoved"),
+        InsuredRemoved e => EndCovers(e.PersonId, e.EffectiveDate, e.Cause).Credit(e.EffectiveDate, e.Refund, "insuredRemoved"),
         VehicleAdded e => this with { Vehicles = Vehicles.Add(new VehicleCover(e.Vehicle, e.EffectiveDate, null)) },
         VehicleRemoved e => (this with
         {
             Vehicles = Vehicles.Select(v => v.Vehicle.Plate == e.Plate && v.CoverTo is null ? v with { CoverTo = e.EffectiveDate } : v).ToImmutableList(),
         }).Credit(e.EffectiveDate, e.Refund, "vehicleRemoved"),
         PolicyReinstated e => this with { Reinstatements = Reinstatements.Add(e.EffectiveDate) },
-        PolicyWithdrawnInCoolingOff e => (this with { WithdrawnOn = e.EffectiveDate }).Credit(e.EffectiveDate, e.Refund, "withdrawn"),
+        // Void from inception: nothing was ever due, so the refund is not a credit against charges (see PremiumOn).
+        PolicyWithdrawnInCoolingOff e => this with { WithdrawnOn = e.EffectiveDate },
         PolicyCancelled e => (this with { CancelledAfter = e.EffectiveDate }).Credit(e.EffectiveDate, e.Refund, "cancelled"),
         PolicyRenewed e => Renewed(e),
         RenewalDeclined e => this with { RenewalDeclinedAfter = e.TermEnd },
@@ -108,29 +111,46 @@ public sealed record Policy
         _ => this,
     };
 
+    /// <summary>
+    /// Each term gets its own cover per person, with that term's premium: a refund in one term never uses another
+    /// term's premium. A continuous renewal carries the illness-cover date over; anyone not renewed stops at the old end.
+    /// </summary>
     private Policy Renewed(PolicyRenewed e)
     {
+        var oldEnd = LastTerm.End;
         var insured = Insured;
+        for (var i = 0; i < insured.Count; i++)
+        {
+            var cover = insured[i];
+            if (cover.CoverTo is not null || cover.CoverFrom > oldEnd) continue;
+            insured = insured.SetItem(i, cover with
+            {
+                CoverTo = oldEnd,
+                EndCause = e.Insured.Any(p => p.PersonId == cover.PersonId) ? "renewed" : "notRenewed",
+            });
+        }
         foreach (var person in e.Insured)
         {
-            var existing = insured.FindLastIndex(c => c.PersonId == person.PersonId && c.CoverTo is null);
-            insured = existing >= 0 && e.Continuous
-                ? insured.SetItem(existing, insured[existing] with { AnnualPremium = person.AnnualPremium })
-                : (existing >= 0 ? insured.SetItem(existing, insured[existing] with { CoverTo = LastTerm.End, EndCause = "termEnded" }) : insured)
-                    .Add(new Cover(person.PersonId, person.AnnualPremium, e.TermStart, e.TermStart.PlusDays(Conditions.WaitingPeriodDays), null, null));
+            var previous = Insured.LastOrDefault(c => c.PersonId == person.PersonId && c.CoverTo is null && c.CoverFrom <= oldEnd);
+            var illnessFrom = e.Continuous && previous is not null
+                ? previous.IllnessCoverFrom
+                : e.TermStart.PlusDays(Conditions.WaitingPeriodDays);
+            insured = insured.Add(new Cover(person.PersonId, person.AnnualPremium, e.TermStart, illnessFrom, null, null));
         }
         return this with { Terms = Terms.Add(new PolicyTerm(e.TermStart, e.TermEnd, e.Continuous)), Insured = insured };
     }
+
+    /// <summary>Ends every cover of the person after <paramref name="lastDay"/>; a cover that starts later never starts.</summary>
+    private Policy EndCovers(Guid personId, LocalDate lastDay, string cause) => this with
+    {
+        Insured = Insured.Select(c => c.PersonId == personId && (c.CoverTo is null || c.CoverTo > lastDay)
+            ? c with { CoverTo = lastDay, EndCause = cause }
+            : c).ToImmutableList(),
+    };
 
     private Policy Credit(LocalDate on, decimal amount, string reason) =>
         amount == 0 ? this : this with { Credits = Credits.Add(new(on, amount, reason)) };
 
     private Policy Recorded(string key) =>
         RecordedTransitions.Contains(key) ? this : this with { RecordedTransitions = RecordedTransitions.Add(key) };
-
-    private Policy WithCover(Guid personId, Func<Cover, Cover> change)
-    {
-        var index = Insured.FindLastIndex(c => c.PersonId == personId);
-        return index < 0 ? this : this with { Insured = Insured.SetItem(index, change(Insured[index])) };
-    }
 }

@@ -76,8 +76,11 @@ public static class PolicyEvaluator
 
     public static PremiumPosition PremiumOn(this Policy policy, LocalDate date)
     {
+        if (policy.WithdrawnOn is not null)
+            return new PremiumPosition(-policy.Payments.Where(p => p.On <= date).Sum(p => p.Amount), null, null, null, null);
         var balance = policy.Outstanding(date, date);
-        foreach (var charge in policy.Charges.Where(c => c.On <= date).OrderBy(c => c.On))
+        // A premium is overdue from the day after it falls due.
+        foreach (var charge in policy.Charges.Where(c => c.On < date).OrderBy(c => c.On))
         {
             var graceEnds = charge.On.PlusDays(GraceDays);
             if (policy.Outstanding(charge.On, LocalDate.Min(date, graceEnds)) <= 0) continue;
@@ -126,11 +129,23 @@ public static class PolicyEvaluator
                && (!illness || date >= policy.IllnessCoverFrom(cover, date));
     }
 
-    /// <summary>Annual premium × days from <paramref name="from"/> to the term's end, both inclusive, ÷ days in the term.</summary>
-    public static decimal ProRata(decimal annualPremium, LocalDate from, PolicyTerm term)
+    /// <summary>Annual premium × days from <paramref name="from"/> to <paramref name="to"/> (default the term's end), both inclusive, ÷ days in the term.</summary>
+    public static decimal ProRata(decimal annualPremium, LocalDate from, PolicyTerm term, LocalDate? to = null)
     {
-        if (from > term.End) return 0m;
-        var days = Period.DaysBetween(LocalDate.Max(from, term.Start), term.End) + 1;
+        var first = LocalDate.Max(from, term.Start);
+        var last = LocalDate.Min(to ?? term.End, term.End);
+        if (first > last) return 0m;
+        var days = Period.DaysBetween(first, last) + 1;
         return decimal.Round(annualPremium * days / term.Days, 2, MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>
+    /// The premium of a cover not yet earned after <paramref name="lastDay"/>: pro rata over the days it would still
+    /// have run in its own term. Zero for days already refunded (a cover ended earlier) or never charged.
+    /// </summary>
+    public static decimal Unearned(this Policy policy, Cover cover, LocalDate lastDay)
+    {
+        var term = policy.Terms.LastOrDefault(t => t.Contains(cover.CoverFrom));
+        return term is null || !cover.EverStarted ? 0m : ProRata(cover.AnnualPremium, lastDay.PlusDays(1), term, policy.CoverTo(cover));
     }
 }

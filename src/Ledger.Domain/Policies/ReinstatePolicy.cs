@@ -13,7 +13,8 @@ public sealed record ReinstatePolicy(LocalDate EffectiveDate, decimal ArrearsPai
 {
     [JsonIgnore] public Guid PolicyId { get; init; }
 
-    public IEnumerable<FieldError> Validate() => Check.Date(EffectiveDate, "effectiveDate").Concat(Check.Amount(ArrearsPaid, "arrearsPaid"));
+    // Zero is allowed: the arrears may already have been paid while the policy was suspended.
+    public IEnumerable<FieldError> Validate() => Check.Date(EffectiveDate, "effectiveDate").Concat(Check.Amount(ArrearsPaid, "arrearsPaid", allowZero: true));
 }
 
 public static partial class PolicyDecider
@@ -29,15 +30,16 @@ public static partial class PolicyDecider
         var deadline = suspendedFrom + PolicyEvaluator.ReinstatementWindow;
         if (c.EffectiveDate > deadline)
             throw new DomainRuleViolated("ReinstatementPeriodOver", $"The policy was suspended on {suspendedFrom:yyyy-MM-dd}; reinstatement was possible until {deadline:yyyy-MM-dd}.");
-        if (c.ArrearsPaid < premium.Balance)
-            throw new DomainRuleViolated("ArrearsNotPaid", $"Reinstatement needs the arrears of {premium.Balance:0.00} {policy.Conditions.Currency}.");
-        if (c.ArrearsPaid > premium.Balance)
-            throw new DomainRuleViolated("Overpayment", $"The arrears are {premium.Balance:0.00} {policy.Conditions.Currency}.");
+        PolicyRules.RequireWithinTerm(policy, c.EffectiveDate, "The reinstatement date");
+        var arrears = Math.Max(premium.Balance, 0m);
+        if (c.ArrearsPaid < arrears)
+            throw new DomainRuleViolated("ArrearsNotPaid", $"Reinstatement needs the arrears of {arrears:0.00} {policy.Conditions.Currency}.");
+        if (c.ArrearsPaid > arrears)
+            throw new DomainRuleViolated("Overpayment", $"The arrears are {arrears:0.00} {policy.Conditions.Currency}.");
 
-        return
-        [
-            new PremiumPaid(c.PolicyId, c.ArrearsPaid, premium.OverdueSince, c.EffectiveDate),
-            new PolicyReinstated(c.PolicyId, c.ArrearsPaid, c.EffectiveDate.PlusDays(policy.Conditions.WaitingPeriodDays), c.EffectiveDate),
-        ];
+        var reinstated = new PolicyReinstated(c.PolicyId, c.ArrearsPaid, c.EffectiveDate.PlusDays(policy.Conditions.WaitingPeriodDays), c.EffectiveDate);
+        return c.ArrearsPaid == 0
+            ? [reinstated]
+            : [new PremiumPaid(c.PolicyId, c.ArrearsPaid, premium.OverdueSince, c.EffectiveDate), reinstated];
     }
 }

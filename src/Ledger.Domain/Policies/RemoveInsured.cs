@@ -22,20 +22,26 @@ public static partial class PolicyDecider
     {
         var policy = PolicyRules.RequirePolicy(h, c.PolicyId);
         PolicyRules.RequireNotEnded(policy);
-        var cover = policy.CoverOf(c.PersonId) ?? throw new DomainRuleViolated(
-            "NotInsured", "The person is not insured by this policy.", ViolationKind.NotFound);
-        if (cover.CoverTo is { } ended)
-            throw new DomainRuleViolated("AlreadyRemoved", $"The person's cover already ended on {ended:yyyy-MM-dd}.", ViolationKind.Conflict);
-        var term = PolicyRules.RequireWithinTerm(policy, c.EffectiveDate, "The last covered day");
+        var covers = policy.Insured.Where(i => i.PersonId == c.PersonId && i.EverStarted).ToList();
+        if (covers.Count == 0)
+            throw new DomainRuleViolated("NotInsured", "The person is not insured by this policy.", ViolationKind.NotFound);
+        if (covers.All(i => i.CoverTo is not null && i.EndCause != "renewed"))
+            throw new DomainRuleViolated("AlreadyRemoved", $"The person's cover already ended on {covers.Max(i => i.CoverTo):yyyy-MM-dd}.", ViolationKind.Conflict);
+        PolicyRules.RequireWithinTerm(policy, c.EffectiveDate, "The last covered day");
         RequireNotTooFarAhead(c.EffectiveDate, today);
-        if (c.EffectiveDate < cover.CoverFrom)
-            throw new DomainRuleViolated("EndsBeforeCover", $"The person's cover starts on {cover.CoverFrom:yyyy-MM-dd}.");
-        if (policy.Insured.Count(i => i.CoverTo is null) == 1 && policy.Category != PolicyCategory.Motor)
+        if (c.EffectiveDate < covers.Min(i => i.CoverFrom))
+            throw new DomainRuleViolated("EndsBeforeCover", $"The person's cover starts on {covers.Min(i => i.CoverFrom):yyyy-MM-dd}.");
+        // Removing someone on the policy's very last day leaves nobody uncovered while it runs.
+        var othersStillCovered = c.EffectiveDate >= policy.LastTerm.End
+                                 || policy.Insured.Any(i => i.PersonId != c.PersonId && i.EverStarted && policy.CoverTo(i) > c.EffectiveDate);
+        if (!othersStillCovered && policy.Category != PolicyCategory.Motor)
             throw new DomainRuleViolated("LastInsured", "This is the last insured person: cancel the policy instead.");
 
-        return [RemovalOf(policy, cover, term, c.EffectiveDate, c.Cause)];
+        return [RemovalOf(policy, c.PersonId, c.EffectiveDate, c.Cause)];
     }
 
-    internal static InsuredRemoved RemovalOf(Policy policy, Cover cover, PolicyTerm term, LocalDate lastDay, string cause) =>
-        new(policy.PolicyId, cover.PersonId, cause, PolicyEvaluator.ProRata(cover.AnnualPremium, lastDay.PlusDays(1), term), lastDay);
+    /// <summary>Ends all of a person's covers after their last day; the refund is what those covers had not yet earned.</summary>
+    internal static InsuredRemoved RemovalOf(Policy policy, Guid personId, LocalDate lastDay, string cause) =>
+        new(policy.PolicyId, personId, cause,
+            policy.Insured.Where(i => i.PersonId == personId).Sum(i => policy.Unearned(i, lastDay)), lastDay);
 }
