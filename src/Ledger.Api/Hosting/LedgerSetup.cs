@@ -43,7 +43,9 @@ public static class LedgerSetup
         });
         services.AddExceptionHandler<UnexpectedErrorHandler>();
         services.AddOpenApi(o => o.AddSchemaTransformer<NodaTimeSchemaTransformer>());
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<Ledger.Api.Registers.ProjectionLagHealthCheck>("projections", tags: ["ready"]);
 
         services.AddMarten(sp =>
             {
@@ -64,12 +66,22 @@ public static class LedgerSetup
                     opts.Events.MapEventType(type, name);
 
                 opts.Projections.Add(new HouseholdProjection(), ProjectionLifecycle.Inline);
+                // Registers across households follow asynchronously. A regulator's register must never silently
+                // skip an event it cannot apply: the daemon stops that projection instead, and readiness shows it.
+                opts.Projections.Add(new Ledger.Api.Registers.ClaimRegisterProjection(), ProjectionLifecycle.Async);
+                opts.Projections.Add(new Ledger.Api.Registers.PolicyRegisterProjection(), ProjectionLifecycle.Async);
+                opts.Projections.Add(new Ledger.Api.Registers.AutomationProjection(), ProjectionLifecycle.Async);
+                opts.Projections.Errors.SkipApplyErrors = false;
+                opts.Projections.Errors.SkipSerializationErrors = false;
+                opts.Projections.Errors.SkipUnknownEvents = false;
                 opts.Schema.For<Household>().Duplicate(h => h.Number, configure: index => index.IsUnique = true);
                 opts.Schema.For<IdempotentWrite>();
                 return opts;
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
+            // HotCold: one node runs the async projections, another takes over if it stops.
+            .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold)
             .IntegrateWithWolverine();
 
         builder.Host.UseWolverine(opts =>
@@ -102,6 +114,8 @@ public static class LedgerSetup
         CorrectMemberDetailsEndpoint.Map(app);
         ReadHousehold.Map(app);
         Ledger.Api.Policies.PolicyEndpoints.Map(app);
+        Ledger.Api.Claims.ClaimEndpoints.Map(app);
+        Ledger.Api.Registers.RegisterEndpoints.Map(app);
         return app;
     }
 }
@@ -127,7 +141,12 @@ public sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCh
         http.Response.WriteAsJsonAsync(new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                data = e.Value.Data.Count == 0 ? null : e.Value.Data,
+            }),
         });
 }
 

@@ -1,4 +1,5 @@
 using JasperFx.Events;
+using Ledger.Domain.Claims;
 using Ledger.Domain.Households;
 using Ledger.Domain.Policies;
 using Marten.Events.Aggregation;
@@ -47,5 +48,12 @@ public static class EventCatalogue
         [typeof(PolicyExpired)] = "PolicyExpired",
         [typeof(RenewalDue)] = "RenewalDue",
         [typeof(RenewalDeclined)] = "RenewalDeclined",
+        [typeof(ClaimSubmitted)] = "ClaimSubmitted",
+        [typeof(ClaimAdjudicated)] = "ClaimAdjudicated",
+        [typeof(ClaimReferred)] = "ClaimReferred",
+        [typeof(ClaimReviewed)] = "ClaimReviewed",
+        [typeof(ClaimPaid)] = "ClaimPaid",
+        [typeof(ClaimWithdrawn)] = "ClaimWithdrawn",
+        [typeof(ClaimReadjudicated)] = "ClaimReadjudicated",
     };
 }

@@ -1,3 +1,4 @@
+using Ledger.Domain.Claims;
 using Ledger.Domain.Policies;
 using NodaTime;
 
@@ -19,7 +20,8 @@ public sealed record CoverageView(
     Guid HolderId,
     IReadOnlyList<MemberView> Members,
     IReadOnlyList<PolicyView> Policies,
-    IReadOnlyList<ApplicationView> Applications)
+    IReadOnlyList<ApplicationView> Applications,
+    IReadOnlyList<ClaimView> Claims)
 {
     public static CoverageView Of(Household h, LocalDate on, Instant? knownAt) => new(
         h.Id,
@@ -30,8 +32,61 @@ public sealed record CoverageView(
         h.OpenedOn,
         h.HolderId,
         h.People.Select(p => MemberView.Of(p, on)).ToList(),
-        h.Policies.Select(p => PolicyView.Of(p, on)).ToList(),
-        h.Referrals.Select(r => new ApplicationView(r.PolicyId, r.Proposal?.ProductCode, r.Outcome, r.Reasons)).ToList());
+        h.Policies.Select(p => PolicyView.Of(p, on, h)).ToList(),
+        h.Referrals.Select(r => new ApplicationView(r.PolicyId, r.Proposal?.ProductCode, r.Outcome, r.Reasons)).ToList(),
+        h.Claims.Where(c => c.LossDate <= on).Select(ClaimView.Of).ToList());
+}
+
+/// <summary>A claim with its current adjudication (re-adjudications included).</summary>
+public sealed record ClaimView(
+    Guid ClaimId,
+    Guid PolicyId,
+    Guid PersonId,
+    LocalDate LossDate,
+    LossCause Cause,
+    decimal Amount,
+    LocalDate ReportedOn,
+    ClaimStatus Status,
+    ClaimOutcome? Outcome,
+    string? RejectionCode,
+    decimal DeductibleApplied,
+    decimal Payable,
+    decimal Paid,
+    decimal RecoveryDue,
+    string? Explanation)
+{
+    public static ClaimView Of(Claim c) => new(
+        c.ClaimId, c.PolicyId, c.PersonId, c.LossDate, c.Cause, c.Amount, c.ReportedOn, c.Status, c.Outcome,
+        c.Adjudication?.RejectionCode, c.Adjudication?.DeductibleApplied ?? 0m, c.Payable, c.Paid,
+        Math.Max(0m, c.Paid - c.Payable), c.Adjudication?.Explanation);
+}
+
+/// <summary>How much of a deductible or limit is allowed, used and left; null allowed means none applies.</summary>
+public sealed record Allowance(decimal? Allowed, decimal Used, decimal? Remaining)
+{
+    public static Allowance Of(decimal? allowed, decimal used) => new(allowed, used, allowed is { } a ? Math.Max(0m, a - used) : null);
+}
+
+public sealed record PersonCounters(Guid PersonId, Allowance Deductible, Allowance Limit);
+
+/// <summary>Deductible and limit counters of a policy term as of the view's date; they reset at the term boundary.</summary>
+public sealed record CountersView(TermView Term, Allowance FamilyDeductible, Allowance FamilyLimit, IReadOnlyList<PersonCounters> Persons)
+{
+    public static CountersView Of(Household h, Policy p, PolicyTerm term, LocalDate on)
+    {
+        var family = ClaimEngine.CountersOn(h, p.PolicyId, term.Start, null, on);
+        return new CountersView(
+            new TermView(term.Start, term.End),
+            Allowance.Of(p.Conditions.FamilyDeductible, family.FamilyDeductibleUsed),
+            Allowance.Of(p.Conditions.FamilyAnnualLimit, family.FamilyBenefitUsed),
+            p.Insured.Where(i => i.EverStarted && i.CoverFrom <= term.End && p.CoverTo(i) >= term.Start).Select(i => i.PersonId).Distinct()
+                .Select(person =>
+                {
+                    var own = ClaimEngine.CountersOn(h, p.PolicyId, term.Start, person, on);
+                    var limit = p.Category == PolicyCategory.CriticalIllness ? p.Conditions.SumInsured : p.Conditions.PersonAnnualLimit;
+                    return new PersonCounters(person, Allowance.Of(p.Conditions.PersonDeductible, own.PersonDeductibleUsed), Allowance.Of(limit, own.PersonBenefitUsed));
+                }).ToList());
+    }
 }
 
 /// <summary>An application waiting for a person's underwriting decision.</summary>
@@ -62,9 +117,10 @@ public sealed record PolicyView(
     LocalDate CoolingOffEnds,
     PolicyConditions Conditions,
     IReadOnlyList<InsuredView> Insured,
-    IReadOnlyList<VehicleView> Vehicles)
+    IReadOnlyList<VehicleView> Vehicles,
+    CountersView Counters)
 {
-    public static PolicyView Of(Policy p, LocalDate on)
+    public static PolicyView Of(Policy p, LocalDate on, Household? household = null)
     {
         var term = p.TermOn(on) ?? p.Terms.LastOrDefault(t => t.Start <= on) ?? p.FirstTerm;
         var premium = p.PremiumOn(on);
@@ -88,8 +144,12 @@ public sealed record PolicyView(
                 return new InsuredView(i.PersonId, i.AnnualPremium, i.CoverFrom, illnessFrom, coverTo, i.EndCause, covered, covered && on >= illnessFrom);
             }).ToList(),
             p.Vehicles.Select(v => new VehicleView(v.Vehicle.Plate, v.Vehicle.Vin, v.Vehicle.NewEnergy, v.Vehicle.AnnualPremium, v.CoverFrom,
-                v.CoverTo ?? p.CancelledAfter ?? p.LastTerm.End)).ToList());
+                v.CoverTo ?? p.CancelledAfter ?? p.LastTerm.End)).ToList(),
+            CountersView.Of(household ?? EmptyHousehold(p), p, term, on));
     }
+
+    private static Household EmptyHousehold(Policy p) =>
+        new() { Id = Guid.Empty, Number = "", HolderId = p.PolicyholderId, OpenedOn = p.FirstTerm.Start, Policies = [p] };
 
     /// <summary>Covers shown for a term: those that ran (or will run) during it.</summary>
     private static bool InTerm(Policy p, Cover cover, PolicyTerm term) =>

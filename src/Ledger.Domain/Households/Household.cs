@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Ledger.Domain.Claims;
 using Ledger.Domain.Policies;
 using NodaTime;
 
@@ -28,6 +29,9 @@ public sealed record Household
 
     /// <summary>Applications the underwriting rules referred to a person, not yet decided.</summary>
     public ImmutableList<UnderwritingDecided> Referrals { get; init; } = [];
+
+    /// <summary>Every claim, in adjudication order.</summary>
+    public ImmutableList<Claim> Claims { get; init; } = [];
 
     /// <summary>Stream version after the last applied event; maintained by the event store.</summary>
     public long Version { get; set; }
@@ -71,6 +75,8 @@ public sealed record Household
         UnderwritingDecided e => this with { Referrals = Referrals.RemoveAll(r => r.PolicyId == e.PolicyId) },
         PolicyIssued e => this with { Policies = Policies.Add(Ledger.Domain.Policies.Policy.Issued(e)) },
         IPolicyEvent e => WithPolicy(e.PolicyId, p => p.After(e)),
+        ClaimSubmitted e => this with { Claims = Claims.Add(Claim.Submitted(e, Claims.Count)) },
+        IClaimEvent e => this with { Claims = Claims.Select(c => c.ClaimId == e.ClaimId ? c.After(e) : c).ToImmutableList() },
         _ => this,
     };
 

@@ -17,7 +17,13 @@ public static partial class HouseholdDecider
         // The HTTP edge validates first; this keeps every other caller (CLI, demo data, tests) to the same shape rules.
         if (command is IValidatable validatable && validatable.Validate().FirstOrDefault() is { } error)
             throw new DomainRuleViolated("ValidationFailed", $"{error.Field}: {error.Message}");
-        return Dispatch(command, state, today);
+        var events = Dispatch(command, state, today);
+        if (events.Count == 0 || command is Policies.SweepHousehold) return events;
+        // A fact may change cover on a past loss date, or free or use up a deductible: judge every claim again
+        // against the new facts, in the same command, and record what changed.
+        var after = events.Aggregate(state, Household.Next)!;
+        var readjudicated = Claims.ClaimEngine.Readjudicate(after, today);
+        return readjudicated.Count == 0 ? events : [.. events, .. readjudicated];
     }
 
     private static IReadOnlyList<object> Dispatch(object command, Household? state, LocalDate today) => (command, state) switch
@@ -42,13 +48,17 @@ public static partial class HouseholdDecider
         (Policies.DeclineRenewal c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.RenewPolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.SweepHousehold c, var h) => Policies.PolicyDecider.Decide(c, h),
+        (Claims.SubmitClaim c, var h) => Claims.ClaimDecider.Decide(c, h, today),
+        (Claims.ReviewClaim c, var h) => Claims.ClaimDecider.Decide(c, h, today),
+        (Claims.PayClaim c, var h) => Claims.ClaimDecider.Decide(c, h, today),
+        (Claims.WithdrawClaim c, var h) => Claims.ClaimDecider.Decide(c, h, today),
         _ => throw new ArgumentException($"No decision for {command.GetType().Name}", nameof(command)),
     };
 
     public static DomainRuleViolated UnknownHousehold() =>
         new("UnknownHousehold", "No such household.", ViolationKind.NotFound);
 
-    internal static Person RequirePerson(Household h, Guid personId) =>
+    public static Person RequirePerson(Household h, Guid personId) =>
         h.Person(personId) ?? throw new DomainRuleViolated(
             "UnknownPerson", $"Person {personId} is not in household {h.Number}.", ViolationKind.NotFound);
 

@@ -1,0 +1,137 @@
+using Ledger.Api.Hosting;
+using Ledger.Domain;
+using Ledger.Domain.Claims;
+using Ledger.Domain.Policies;
+using Marten;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NodaTime;
+
+namespace Ledger.Api.Registers;
+
+public sealed record RatioLine(int Automated, int Referred, decimal? Ratio, decimal Target, bool MeetsTarget);
+
+/// <summary>Automated vs referred decisions in a period, beside the industry targets.</summary>
+public sealed record AutomationReport(LocalDate From, LocalDate To, RatioLine Underwriting, RatioLine Claims, RatioLine PolicyChanges, long ProjectionLag);
+
+public sealed record RenewalDueEntry(Guid PolicyId, Guid HouseholdId, PolicyCategory Category, string ProductCode, LocalDate TermEnd, int DaysLeft, bool Guaranteed);
+
+/// <summary>Registers and reports across households, read from the async projections.</summary>
+public static class RegisterEndpoints
+{
+    public const decimal UnderwritingTarget = 0.70m;
+    public const decimal PolicyChangeTarget = 0.80m;
+    public const decimal ClaimsTarget = 0.40m;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/registers/claims", ClaimsAsync).WithName("ClaimsRegister").WithTags("Registers")
+            .WithSummary("Claims across households; filter by status, category and loss-date range.")
+            .Produces<IReadOnlyList<ClaimRegisterEntry>>().ProducesValidationProblem();
+        app.MapGet("/registers/renewals", RenewalsAsync).WithName("RenewalsRegister").WithTags("Registers")
+            .WithSummary("Policies whose current term ends within N days (default 30) and are not ended or declined.")
+            .Produces<IReadOnlyList<RenewalDueEntry>>().ProducesValidationProblem();
+        app.MapGet("/reports/automation", AutomationAsync).WithName("AutomationReport").WithTags("Registers")
+            .WithSummary("Automated vs referred underwriting, claims and policy changes, with ratios beside the targets 70% / 40% / 80%.")
+            .Produces<AutomationReport>().ProducesValidationProblem();
+    }
+
+    private static async Task<IResult> ClaimsAsync(IQuerySession session, string? status, string? category, string? from, string? to, int? limit, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        var statusValue = ParseEnum<ClaimStatus>(status, "status", errors);
+        var categoryValue = ParseEnum<PolicyCategory>(category, "category", errors);
+        var fromDate = ParseDate(from, "from", errors);
+        var toDate = ParseDate(to, "to", errors);
+        if (fromDate is { } f && toDate is { } t && t < f) errors.Add(new("to", "must not be before from"));
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        IQueryable<ClaimRegisterEntry> query = session.Query<ClaimRegisterEntry>();
+        if (statusValue is { } s) query = query.Where(c => c.Status == s);
+        if (categoryValue is { } c) query = query.Where(x => x.Category == c);
+        if (fromDate is { } fd) { var d = fd.ToDateOnly(); query = query.Where(x => x.LossDate >= d); }
+        if (toDate is { } td) { var d = td.ToDateOnly(); query = query.Where(x => x.LossDate <= d); }
+        var rows = await query.OrderByDescending(x => x.LossDate).Take(Math.Clamp(limit ?? 200, 1, 1000)).ToListAsync(ct);
+        return TypedResults.Json(rows, LedgerJson.Options);
+    }
+
+    private static async Task<IResult> RenewalsAsync(IQuerySession session, BusinessCalendar calendar, string? within, CancellationToken ct)
+    {
+        var days = 30;
+        if (within is not null && (!int.TryParse(within, out days) || days is < 0 or > 366))
+            return Problems.Validation([new FieldError("within", "must be a number of days from 0 to 366")]);
+        var today = calendar.Today;
+        var first = today.ToDateOnly();
+        var last = today.PlusDays(days).ToDateOnly();
+        var rows = await session.Query<PolicyRegisterEntry>()
+            .Where(p => !p.Ended && !p.RenewalDeclined && p.TermEnd >= first && p.TermEnd <= last)
+            .OrderBy(p => p.TermEnd).ToListAsync(ct);
+        return TypedResults.Json(rows.Select(p => new RenewalDueEntry(p.Id, p.HouseholdId, p.Category, p.ProductCode,
+            LocalDate.FromDateOnly(p.TermEnd), Period.DaysBetween(today, LocalDate.FromDateOnly(p.TermEnd)),
+            p.GuaranteedRenewalUntil is { } g && p.TermEnd < g)).ToList(), LedgerJson.Options);
+    }
+
+    private static async Task<IResult> AutomationAsync(IDocumentStore store, IQuerySession session, BusinessCalendar calendar, string? from, string? to, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        var fromDate = ParseDate(from, "from", errors) ?? new LocalDate(1900, 1, 1);
+        var toDate = ParseDate(to, "to", errors) ?? calendar.Today;
+        if (toDate < fromDate) errors.Add(new("to", "must not be before from"));
+        if (errors.Count > 0) return Problems.Validation(errors);
+        var (f, t) = (fromDate.ToDateOnly(), toDate.ToDateOnly());
+        var decisions = await session.Query<AutomationDecision>().Where(d => d.DecidedOn >= f && d.DecidedOn <= t).ToListAsync(ct);
+        RatioLine Line(DecisionKind kind, decimal target)
+        {
+            var of = decisions.Where(d => d.Kind == kind).ToList();
+            var automated = of.Count(d => d.Automated);
+            var ratio = of.Count == 0 ? (decimal?)null : decimal.Round((decimal)automated / of.Count, 4);
+            return new RatioLine(automated, of.Count - automated, ratio, target, ratio >= target);
+        }
+        var lag = await ProjectionLagHealthCheck.LagAsync(store, ct);
+        return TypedResults.Json(new AutomationReport(fromDate, toDate,
+            Line(DecisionKind.Underwriting, UnderwritingTarget), Line(DecisionKind.Claim, ClaimsTarget), Line(DecisionKind.PolicyChange, PolicyChangeTarget),
+            lag.Values.DefaultIfEmpty(0).Max()), LedgerJson.Options);
+    }
+
+    private static T? ParseEnum<T>(string? text, string field, List<FieldError> errors) where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var match = Enum.GetValues<T>().Where(v => string.Equals(v.ToString(), text, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (match.Count == 1) return match[0];
+        errors.Add(new(field, $"'{text}' is not one of: {string.Join(", ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}"));
+        return null;
+    }
+
+    private static LocalDate? ParseDate(string? text, string field, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var parsed = LedgerJson.ParseDate(text.Trim());
+        if (parsed.Success) return parsed.Value;
+        errors.Add(new(field, $"'{text}' is not a valid date (yyyy-MM-dd)"));
+        return null;
+    }
+}
+
+/// <summary>
+/// Readiness includes how far each async projection trails the event store. A projection that stopped on an event it
+/// cannot apply shows here as a growing lag (it is never skipped silently).
+/// </summary>
+public sealed class ProjectionLagHealthCheck(IDocumentStore store, IConfiguration configuration) : IHealthCheck
+{
+    public static async Task<Dictionary<string, long>> LagAsync(IDocumentStore store, CancellationToken ct)
+    {
+        var statistics = await store.Advanced.FetchEventStoreStatistics(token: ct);
+        var progress = await store.Advanced.AllProjectionProgress(token: ct);
+        return progress.Where(p => p.ShardName != "HighWaterMark")
+            .ToDictionary(p => p.ShardName, p => Math.Max(0, statistics.EventSequenceNumber - p.Sequence));
+    }
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        var lag = await LagAsync(store, ct);
+        var tolerated = configuration.GetValue("Ledger:MaxProjectionLag", 10_000L);
+        var data = lag.ToDictionary(kv => kv.Key, kv => (object)kv.Value);
+        return lag.Values.Any(l => l > tolerated)
+            ? HealthCheckResult.Degraded($"A projection trails the event store by more than {tolerated} events.", data: data)
+            : HealthCheckResult.Healthy("Projections are keeping up.", data);
+    }
+}

@@ -1,0 +1,63 @@
+using NodaTime;
+
+namespace Ledger.Domain.Claims;
+
+/// <summary>Where a claim stands.</summary>
+public enum ClaimStatus
+{
+    Approved,
+    Rejected,
+    Referred,
+    /// <summary>Approved and paid in full.</summary>
+    Paid,
+    Withdrawn,
+}
+
+/// <summary>A claim as its events left it: the facts of the loss and its current adjudication.</summary>
+/// <param name="Order">Adjudication order within the household: deductibles and limits are consumed in this order.</param>
+public sealed record Claim(
+    Guid ClaimId,
+    Guid PolicyId,
+    Guid PersonId,
+    LocalDate LossDate,
+    LossCause Cause,
+    decimal Amount,
+    string? Description,
+    LocalDate ReportedOn,
+    int Order,
+    Adjudication? Adjudication,
+    ReviewDecision? Review,
+    decimal? ReviewedAmount,
+    string? ReviewReason,
+    decimal Paid,
+    bool Withdrawn)
+{
+    public ClaimOutcome? Outcome => Adjudication?.Outcome;
+
+    public decimal Payable => Adjudication is { Outcome: ClaimOutcome.Approved } a ? a.Payable : 0m;
+
+    public ClaimStatus Status =>
+        Withdrawn ? ClaimStatus.Withdrawn
+        : Outcome == ClaimOutcome.Approved && Payable > 0 && Paid >= Payable ? ClaimStatus.Paid
+        : Outcome switch
+        {
+            ClaimOutcome.Approved => ClaimStatus.Approved,
+            ClaimOutcome.Rejected => ClaimStatus.Rejected,
+            _ => ClaimStatus.Referred,
+        };
+
+    public static Claim Submitted(ClaimSubmitted e, int order) =>
+        new(e.ClaimId, e.PolicyId, e.PersonId, e.LossDate, e.Cause, e.Amount, e.Description, e.ReportedOn, order,
+            null, null, null, null, 0m, false);
+
+    public Claim After(object @event) => @event switch
+    {
+        ClaimAdjudicated e => this with { Adjudication = e.Adjudication },
+        ClaimReferred e => this with { Adjudication = e.Adjudication },
+        ClaimReviewed e => this with { Review = e.Decision, ReviewedAmount = e.Amount, ReviewReason = e.Reason, Adjudication = e.Adjudication },
+        ClaimReadjudicated e => this with { Adjudication = e.Adjudication },
+        ClaimPaid e => this with { Paid = Paid + e.Amount },
+        ClaimWithdrawn => this with { Withdrawn = true },
+        _ => this,
+    };
+}

@@ -1,0 +1,192 @@
+using Ledger.Domain.Households;
+using Ledger.Domain.Policies;
+using NodaTime;
+
+namespace Ledger.Domain.Claims;
+
+/// <summary>
+/// Pure adjudication. Claims are judged one after another in adjudication order, each against the facts known now
+/// and the deductible and limit counters the claims before it left. The same function serves a new claim, a
+/// review, and re-adjudication after a backdated fact, so the same facts always give the same payout.
+/// </summary>
+public static class ClaimEngine
+{
+    /// <summary>Payable amounts above this go to a person unless the command says otherwise (CNY).</summary>
+    public const decimal DefaultReferralThreshold = 50_000m;
+
+    private sealed class CounterBook
+    {
+        private readonly Dictionary<(Guid Policy, LocalDate Term, Guid Person), Counters> _people = [];
+
+        public Counters For(Guid policy, LocalDate term, Guid person)
+        {
+            var own = _people.GetValueOrDefault((policy, term, person)) ?? new Counters(0, 0, 0, 0, false);
+            var family = _people.Where(kv => kv.Key.Policy == policy && kv.Key.Term == term).Select(kv => kv.Value).ToList();
+            return own with
+            {
+                FamilyDeductibleUsed = family.Sum(c => c.PersonDeductibleUsed),
+                FamilyBenefitUsed = family.Sum(c => c.PersonBenefitUsed),
+            };
+        }
+
+        public void Consume(Guid policy, LocalDate term, Guid person, decimal deductible, decimal benefit, bool sumInsured)
+        {
+            var own = _people.GetValueOrDefault((policy, term, person)) ?? new Counters(0, 0, 0, 0, false);
+            _people[(policy, term, person)] = own with
+            {
+                PersonDeductibleUsed = own.PersonDeductibleUsed + deductible,
+                PersonBenefitUsed = own.PersonBenefitUsed + benefit,
+                SumInsuredPaid = own.SumInsuredPaid || sumInsured,
+            };
+        }
+    }
+
+    /// <summary>Adjudicates every claim of the household in order; withdrawn claims consume nothing.</summary>
+    public static IReadOnlyDictionary<Guid, Adjudication> Run(Household h)
+    {
+        var book = new CounterBook();
+        var result = new Dictionary<Guid, Adjudication>();
+        foreach (var claim in h.Claims.Where(c => !c.Withdrawn).OrderBy(c => c.Order))
+        {
+            var adjudication = Judge(h, claim, book, claim.Adjudication?.ReferralThreshold ?? DefaultReferralThreshold, claim.Review, claim.ReviewedAmount, claim.ReviewReason);
+            result[claim.ClaimId] = adjudication;
+            if (adjudication is { Outcome: ClaimOutcome.Approved, TermStart: { } term })
+                book.Consume(claim.PolicyId, term, claim.PersonId, adjudication.DeductibleApplied, adjudication.Benefit,
+                    adjudication.After.SumInsuredPaid && !adjudication.Before.SumInsuredPaid);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The re-adjudications the current facts call for: every claim whose outcome, payable or deductible differs from
+    /// what is recorded. Empty when nothing changed, so re-adjudicating unchanged facts records nothing.
+    /// </summary>
+    public static IReadOnlyList<ClaimReadjudicated> Readjudicate(Household h, LocalDate today)
+    {
+        var fresh = Run(h);
+        var events = new List<ClaimReadjudicated>();
+        foreach (var claim in h.Claims.Where(c => !c.Withdrawn && c.Adjudication is not null).OrderBy(c => c.Order))
+        {
+            var now = fresh[claim.ClaimId];
+            var was = claim.Adjudication!;
+            if (now.Outcome == was.Outcome && now.Payable == was.Payable && now.DeductibleApplied == was.DeductibleApplied
+                && now.RejectionCode == was.RejectionCode && now.Benefit == was.Benefit)
+                continue;
+            var previousPayable = was.Outcome == ClaimOutcome.Approved ? was.Payable : 0m;
+            var newPayable = now.Outcome == ClaimOutcome.Approved ? now.Payable : 0m;
+            events.Add(new ClaimReadjudicated(claim.ClaimId, was.Outcome, previousPayable, now,
+                newPayable - previousPayable,
+                RecoveryDue: Math.Max(0m, claim.Paid - newPayable),
+                TopUpDue: now.Outcome == ClaimOutcome.Approved ? Math.Max(0m, newPayable - Math.Max(claim.Paid, 0m)) : 0m,
+                today));
+        }
+        return events;
+    }
+
+    /// <summary>Counters of one person on one policy term from the claims with a loss on or before <paramref name="on"/>.</summary>
+    public static Counters CountersOn(Household h, Guid policyId, LocalDate termStart, Guid? personId, LocalDate on)
+    {
+        var claims = h.Claims.Where(c => !c.Withdrawn && c.PolicyId == policyId && c.LossDate <= on
+                                         && c.Adjudication is { Outcome: ClaimOutcome.Approved } a && a.TermStart == termStart).ToList();
+        var own = claims.Where(c => c.PersonId == personId).ToList();
+        return new Counters(
+            own.Sum(c => c.Adjudication!.DeductibleApplied),
+            claims.Sum(c => c.Adjudication!.DeductibleApplied),
+            own.Sum(c => c.Adjudication!.Benefit),
+            claims.Sum(c => c.Adjudication!.Benefit),
+            own.Any(c => c.Adjudication!.After.SumInsuredPaid));
+    }
+
+    private static Adjudication Judge(Household h, Claim claim, CounterBook book, decimal threshold,
+        ReviewDecision? review, decimal? reviewedAmount, string? reviewReason)
+    {
+        var policy = h.Policy(claim.PolicyId)!;
+        var loss = claim.LossDate;
+        var zero = new Counters(0, 0, 0, 0, false);
+        Adjudication Reject(string code, string why, Counters? counters = null, LocalDate? term = null) =>
+            new(ClaimOutcome.Rejected, code, why, review is null, term, claim.Amount, 0, policy.Conditions.Coinsurance, 0, 0, 0,
+                null, null, threshold, counters ?? zero, counters ?? zero);
+
+        if (!policy.Insured.Any(i => i.PersonId == claim.PersonId && i.EverStarted))
+            return Reject(RejectionCodes.NotInsured, "The person is not insured by this policy.");
+        var status = policy.StatusOn(loss);
+        if (status is not (PolicyStatus.Active or PolicyStatus.InGrace))
+            return Reject(RejectionCodes.NoCoverage, $"The policy was {Camel(status)} on the loss date {loss:yyyy-MM-dd}.");
+        var cover = policy.Insured.LastOrDefault(i => i.PersonId == claim.PersonId && i.EverStarted && i.CoverFrom <= loss && loss <= policy.CoverTo(i));
+        if (cover is null)
+            return Reject(RejectionCodes.NotInsured, $"The person was not insured on the loss date {loss:yyyy-MM-dd}.");
+        if (policy.Category == PolicyCategory.CriticalIllness && claim.Cause == LossCause.Accident)
+            return Reject(RejectionCodes.Excluded, "Critical illness cover pays on diagnosis of an illness, not for accidents.");
+        if (policy.Category == PolicyCategory.MedicalAccident && claim.Cause == LossCause.Illness)
+            return Reject(RejectionCodes.Excluded, "Medical accident cover pays for accidents of treatment, not for illness.");
+        var illnessFrom = policy.IllnessCoverFrom(cover, loss);
+        if (claim.Cause == LossCause.Illness && loss < illnessFrom)
+            return Reject(RejectionCodes.WaitingPeriod, $"Illness is covered from {illnessFrom:yyyy-MM-dd}, after the waiting period; the loss was on {loss:yyyy-MM-dd}.");
+
+        var term = policy.TermOn(loss)!;
+        var before = book.For(policy.PolicyId, term.Start, claim.PersonId);
+        if (review == ReviewDecision.Reject)
+            return Reject(RejectionCodes.Excluded, $"Rejected on review: {reviewReason}", before, term.Start);
+        var conditions = policy.Conditions;
+        var unpaid = status == PolicyStatus.InGrace ? Math.Max(0m, policy.PremiumOn(loss).Balance) : 0m;
+        var automated = review is null;
+
+        if (policy.Category == PolicyCategory.Motor && review is null)
+            return new Adjudication(ClaimOutcome.Referred, null, "Motor losses are assessed by a person.", true, term.Start,
+                claim.Amount, 0, conditions.Coinsurance, 0, 0, 0, null, null, threshold, before, before);
+
+        if (policy.Category == PolicyCategory.CriticalIllness && conditions.SumInsured is { } sumInsured)
+        {
+            // Fixed benefit: the sum insured, once per person; no deductible or coinsurance.
+            if (before.SumInsuredPaid)
+                return Reject(RejectionCodes.LimitExhausted, "The sum insured was already paid for this person.", before, term.Start);
+            var fixedBenefit = review == ReviewDecision.Approve ? Math.Min(reviewedAmount ?? sumInsured, sumInsured) : sumInsured;
+            var fixedPayable = Math.Max(0m, fixedBenefit - unpaid);
+            var fixedOutcome = automated && fixedPayable > threshold ? ClaimOutcome.Referred : ClaimOutcome.Approved;
+            var fixedAfter = fixedOutcome == ClaimOutcome.Approved ? before with { SumInsuredPaid = true, PersonBenefitUsed = before.PersonBenefitUsed + fixedBenefit, FamilyBenefitUsed = before.FamilyBenefitUsed + fixedBenefit } : before;
+            return new Adjudication(fixedOutcome, null,
+                Explain(fixedOutcome, $"Fixed benefit: the sum insured {sumInsured:0.00}", unpaid, threshold), automated, term.Start,
+                sumInsured, 0, 1m, fixedBenefit, unpaid, fixedPayable, 0, null, threshold, before, fixedAfter);
+        }
+
+        var eligible = claim.Amount;
+        var personDeductibleLeft = conditions.PersonDeductible - before.PersonDeductibleUsed;
+        var familyDeductibleLeft = conditions.FamilyDeductible - before.FamilyDeductibleUsed;
+        var deductible = conditions.PersonDeductible is null && conditions.FamilyDeductible is null
+            ? 0m
+            : Math.Max(0m, Min(eligible, personDeductibleLeft, familyDeductibleLeft));
+        var coinsured = PolicyRules.Money((eligible - deductible) * conditions.Coinsurance);
+        var personLimitLeft = conditions.PersonAnnualLimit - before.PersonBenefitUsed;
+        var familyLimitLeft = conditions.FamilyAnnualLimit - before.FamilyBenefitUsed;
+        if (coinsured > 0 && (personLimitLeft <= 0 || familyLimitLeft <= 0))
+            return Reject(RejectionCodes.LimitExhausted, "The annual limit for this term is used up.", before, term.Start);
+        var benefit = Math.Max(0m, Min(coinsured, personLimitLeft, familyLimitLeft));
+        if (review == ReviewDecision.Approve && reviewedAmount is { } approved) benefit = Math.Min(benefit, approved + unpaid);
+        var payable = Math.Max(0m, benefit - unpaid);
+        var outcome = automated && payable > threshold ? ClaimOutcome.Referred : ClaimOutcome.Approved;
+        var after = outcome == ClaimOutcome.Approved
+            ? before with
+            {
+                PersonDeductibleUsed = before.PersonDeductibleUsed + deductible,
+                FamilyDeductibleUsed = before.FamilyDeductibleUsed + deductible,
+                PersonBenefitUsed = before.PersonBenefitUsed + benefit,
+                FamilyBenefitUsed = before.FamilyBenefitUsed + benefit,
+            }
+            : before;
+        return new Adjudication(outcome, null,
+            Explain(outcome, $"{eligible:0.00} claimed − {deductible:0.00} deductible, × {conditions.Coinsurance} coinsurance = {coinsured:0.00}, capped at {benefit:0.00} by the limits", unpaid, threshold),
+            automated, term.Start, eligible, deductible, conditions.Coinsurance, benefit, unpaid, payable,
+            personLimitLeft is { } p ? p - (outcome == ClaimOutcome.Approved ? benefit : 0) : null,
+            familyLimitLeft is { } f ? f - (outcome == ClaimOutcome.Approved ? benefit : 0) : null,
+            threshold, before, after);
+    }
+
+    private static decimal Min(decimal amount, params decimal?[] caps) => caps.Where(c => c is not null).Aggregate(amount, (m, c) => Math.Min(m, c!.Value));
+
+    private static string Explain(ClaimOutcome outcome, string steps, decimal unpaid, decimal threshold) =>
+        steps
+        + (unpaid > 0 ? $"; minus {unpaid:0.00} premium unpaid in the grace period" : "")
+        + (outcome == ClaimOutcome.Referred ? $"; above the {threshold:0.00} referral threshold, so referred to a person" : "");
+
+    private static string Camel(PolicyStatus status) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+}
