@@ -1,4 +1,5 @@
 using Ledger.Api.Households;
+using Ledger.Domain.Claims;
 using Ledger.Domain.Households;
 using Ledger.Domain.Policies;
 using Marten;
@@ -62,6 +63,13 @@ public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers)
         await SendAsync(zhang, new PayPremium(4_350m, new LocalDate(2024, 12, 28)) { PolicyId = medical }, nameof(PayPremium), ct);
         await SendAsync(zhang, new AddInsured(newborn, new LocalDate(2025, 3, 20), 1_200m) { PolicyId = medical }, nameof(AddInsured), ct);
         await SendAsync(zhang, new PayPremium(943.56m, new LocalDate(2025, 3, 25)) { PolicyId = medical }, nameof(PayPremium), ct);
+        // Claims: worked example 2's family deductible, the newborn's waiting period, an accident, a large referral.
+        await ClaimAsync(zhang, new SubmitClaim(medical, spouse, new LocalDate(2025, 2, 10), LossCause.Illness, 5_000m, "肺炎住院"), ct);
+        await ClaimAsync(zhang, new SubmitClaim(medical, schoolChild, new LocalDate(2025, 3, 5), LossCause.Illness, 5_000m, "阑尾炎手术"), ct);
+        await ClaimAsync(zhang, new SubmitClaim(medical, zhangWei, new LocalDate(2025, 3, 20), LossCause.Illness, 2_000m, "门诊检查"), ct);
+        await ClaimAsync(zhang, new SubmitClaim(medical, newborn, new LocalDate(2025, 3, 25), LossCause.Illness, 1_200m, "新生儿黄疸"), ct);
+        await ClaimAsync(zhang, new SubmitClaim(medical, newborn, new LocalDate(2025, 3, 25), LossCause.Accident, 600m, "跌落擦伤"), ct);
+        await ClaimAsync(zhang, new SubmitClaim(medical, zhangWei, new LocalDate(2025, 5, 8), LossCause.Illness, 86_000m, "心脏支架手术"), ct);
         var car = await IssueAsync(zhang, new IssuePolicy(PolicyCategory.Motor, "MOTOR-FAMILY", zhangWei, new LocalDate(2025, 5, 1), new LocalDate(2026, 4, 30),
             Vehicles: [new Vehicle("京A·D12345".Replace("·", ""), "LGXCE4CB8P0123456", NewEnergy: true, 4_200m)]), ct);
         await SendAsync(zhang, new PayPremium(4_200m, new LocalDate(2025, 4, 28)) { PolicyId = car }, nameof(PayPremium), ct);
@@ -72,8 +80,10 @@ public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers)
         var son = await JoinAsync(wang, new JoinMember("王磊", new LocalDate(1990, 2, 8), Relationship.Child, new LocalDate(2023, 7, 1)), ct);
         // Worked example 3: a critical illness policy whose 2025 premium was never paid (grace, then suspension).
         var wangFang = Members[^3];
-        await IssueAsync(wang, new IssuePolicy(PolicyCategory.CriticalIllness, "CI-CLASSIC", wangFang, new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31),
+        var ci = await IssueAsync(wang, new IssuePolicy(PolicyCategory.CriticalIllness, "CI-CLASSIC", wangFang, new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31),
             [new(son, 2_600m)]), ct);
+        // Diagnosed while the policy was suspended for the unpaid premium: not covered.
+        await ClaimAsync(wang, new SubmitClaim(ci, son, new LocalDate(2025, 4, 2), LossCause.Illness, 300_000m, "甲状腺癌确诊"), ct);
         // Long-term care for the father: referred to an underwriter (age 89 is outside the automatic band).
         await IssueAsync(wang, new IssuePolicy(PolicyCategory.LongTermCare, "LTC-HOME", wangFang, new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31),
             [new(father, 9_800m)]), ct);
@@ -106,6 +116,9 @@ public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers)
         Members.Add(command.HolderId);
         return (command.HouseholdId, command.HolderId);
     }
+
+    private Task ClaimAsync(Guid household, SubmitClaim claim, CancellationToken ct) =>
+        SendAsync(household, claim with { ClaimId = Guid.CreateVersion7() }, nameof(SubmitClaim), ct);
 
     private async Task<Guid> IssueAsync(Guid household, IssuePolicy application, CancellationToken ct)
     {
