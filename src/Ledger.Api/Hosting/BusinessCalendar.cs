@@ -20,5 +20,11 @@ public sealed class BusinessCalendar(IClock clock, IConfiguration configuration)
 /// <summary>Lets Marten stamp recorded instants with the same clock the ledger decides with (tests use a FakeClock).</summary>
 public sealed class ClockTimeProvider(IClock clock) : TimeProvider
 {
-    public override DateTimeOffset GetUtcNow() => clock.GetCurrentInstant().ToDateTimeOffset();
+    // PostgreSQL keeps microseconds: a recorded instant must be exactly what is stored, or the audit chain's
+    // recomputation from the stored events would differ from the hash taken at append time.
+    public override DateTimeOffset GetUtcNow()
+    {
+        var ticks = clock.GetCurrentInstant().ToDateTimeOffset().UtcTicks;
+        return new DateTimeOffset(ticks - ticks % 10, TimeSpan.Zero);
+    }
 }

@@ -25,6 +25,7 @@ public static class LedgerSetup
         services.AddSingleton<BusinessCalendar>();
         services.AddSingleton(sp => sp.GetRequiredService<LedgerDatabase>().CreateDataSource());
         services.AddSingleton<HouseholdNumbers>();
+        services.AddSingleton<Ledger.Api.Audit.AuditVerifier>();
 
         services.ConfigureHttpJsonOptions(o => LedgerJson.Configure(o.SerializerOptions));
         // Problems the framework writes itself (unknown route, wrong method, wrong media type) get a code too.
@@ -66,6 +67,9 @@ public static class LedgerSetup
                     opts.Events.MapEventType(type, name);
 
                 opts.Projections.Add(new HouseholdProjection(), ProjectionLifecycle.Inline);
+                opts.Projections.Add(new Ledger.Api.Audit.AuditTrailProjection(), ProjectionLifecycle.Inline);
+                opts.Schema.For<Ledger.Api.Audit.AuditEntry>()
+                    .Duplicate(a => a.Sequence).Duplicate(a => a.HouseholdId).Duplicate(a => a.RecordedAt).Duplicate(a => a.Type).Duplicate(a => a.Actor);
                 // Registers across households follow asynchronously. A regulator's register must never silently
                 // skip an event it cannot apply: the daemon stops that projection instead, and readiness shows it.
                 opts.Projections.Add(new Ledger.Api.Registers.ClaimRegisterProjection(), ProjectionLifecycle.Async);
@@ -116,6 +120,7 @@ public static class LedgerSetup
         Ledger.Api.Policies.PolicyEndpoints.Map(app);
         Ledger.Api.Claims.ClaimEndpoints.Map(app);
         Ledger.Api.Registers.RegisterEndpoints.Map(app);
+        Ledger.Api.Audit.AuditEndpoints.Map(app);
         return app;
     }
 }

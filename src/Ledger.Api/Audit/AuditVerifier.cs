@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Marten;
+using Npgsql;
+
+namespace Ledger.Api.Audit;
+
+/// <summary>Where a household's chain first disagrees with its stored events.</summary>
+public sealed record BrokenLink(Guid HouseholdId, long Version, string Reason);
+
+public sealed record VerificationResult(bool Verified, int Households, long Events, BrokenLink? FirstBrokenAt);
+
+/// <summary>The head of one household's chain: its last version and that link's hash.</summary>
+public sealed record ChainHead(Guid HouseholdId, long Version, string Hash);
+
+/// <summary>A ledger digest: one hash over every household's head, to be published and kept by a regulator.</summary>
+public sealed record LedgerDigest(string Digest, int Households, long Events, DateTimeOffset ComputedAt, IReadOnlyList<ChainHead> Heads);
+
+/// <summary>
+/// Recomputes hash chains from the stored events (the raw rows in <c>mt_events</c>, not the audit rows) and compares
+/// them with the audit trail, household by household, reading one household at a time.
+/// </summary>
+public sealed class AuditVerifier(NpgsqlDataSource dataSource, IDocumentStore store)
+{
+    public async Task<VerificationResult> VerifyAsync(Guid? householdId, CancellationToken ct)
+    {
+        var households = await HouseholdIdsAsync(householdId, ct);
+        long events = 0;
+        foreach (var id in households)
+        {
+            var (count, broken, _) = await RecomputeAsync(id, ct);
+            events += count;
+            if (broken is not null) return new VerificationResult(false, households.Count, events, broken);
+        }
+        return new VerificationResult(true, households.Count, events, null);
+    }
+
+    /// <summary>Checks the chains against an earlier digest's heads: each head must still be the hash at its version.</summary>
+    public async Task<VerificationResult> VerifyAgainstAsync(LedgerDigest earlier, CancellationToken ct)
+    {
+        long events = 0;
+        foreach (var head in earlier.Heads)
+        {
+            var (count, broken, hashes) = await RecomputeAsync(head.HouseholdId, ct);
+            events += count;
+            if (broken is not null) return new VerificationResult(false, earlier.Heads.Count, events, broken);
+            if (!hashes.TryGetValue(head.Version, out var hash) || hash != head.Hash)
+                return new VerificationResult(false, earlier.Heads.Count, events,
+                    new BrokenLink(head.HouseholdId, head.Version, "The chain no longer leads to the head in the earlier digest: history was rewritten."));
+        }
+        return new VerificationResult(true, earlier.Heads.Count, events, null);
+    }
+
+    public async Task<LedgerDigest> DigestAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var heads = await session.QueryAsync<ChainHead>(
+            "select json_build_object('householdId', d.data ->> 'householdId', 'version', (d.data ->> 'version')::bigint, 'hash', d.data ->> 'hash') " +
+            "from ledger.mt_doc_auditentry d join (select data ->> 'householdId' as h, max((data ->> 'version')::bigint) as v from ledger.mt_doc_auditentry group by 1) m " +
+            "on d.data ->> 'householdId' = m.h and (d.data ->> 'version')::bigint = m.v order by d.data ->> 'householdId'", ct);
+        var material = string.Join("\n", heads.OrderBy(h => h.HouseholdId).Select(h => $"{h.HouseholdId}:{h.Version}:{h.Hash}"));
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)));
+        return new LedgerDigest(digest, heads.Count, heads.Sum(h => h.Version), now, heads.OrderBy(h => h.HouseholdId).ToList());
+    }
+
+    private async Task<List<Guid>> HouseholdIdsAsync(Guid? only, CancellationToken ct)
+    {
+        if (only is { } id) return [id];
+        var ids = new List<Guid>();
+        await using var command = dataSource.CreateCommand("select id from ledger.mt_streams order by id");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
+        return ids;
+    }
+
+    private async Task<(long Events, BrokenLink? Broken, Dictionary<long, string> Hashes)> RecomputeAsync(Guid householdId, CancellationToken ct)
+    {
+        var stored = new Dictionary<long, string>();
+        await using (var session = store.QuerySession())
+        {
+            foreach (var row in await session.Query<AuditEntry>().Where(a => a.HouseholdId == householdId).ToListAsync(ct))
+                stored[row.Version] = row.Hash;
+        }
+
+        var hashes = new Dictionary<long, string>();
+        var previous = AuditChain.Genesis;
+        long count = 0;
+        await using var command = dataSource.CreateCommand(
+            "select version, seq_id, type, timestamp, user_name, headers::text, correlation_id, causation_id, data::text " +
+            "from ledger.mt_events where stream_id = $1 order by version");
+        command.Parameters.AddWithValue(householdId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            count++;
+            var version = reader.GetInt64(0);
+            JsonElement? headers = reader.IsDBNull(5) ? null : JsonDocument.Parse(reader.GetString(5)).RootElement;
+            string? Header(string key) => headers is { ValueKind: JsonValueKind.Object } h && h.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var link = new AuditChain.Link(householdId, version, reader.GetInt64(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), Header("reason"), Header("operation"),
+                reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetString(8));
+            var hash = AuditChain.Hash(previous, link);
+            hashes[version] = hash;
+            if (!stored.TryGetValue(version, out var recorded))
+                return (count, new BrokenLink(householdId, version, "The audit trail has no link for this event."), hashes);
+            if (recorded != hash)
+                return (count, new BrokenLink(householdId, version, "The stored event or its metadata differs from what was recorded when it was appended."), hashes);
+            previous = hash;
+        }
+        if (stored.Keys.Any(v => v > count))
+            return (count, new BrokenLink(householdId, count + 1, "The audit trail has links for events that are no longer stored."), hashes);
+        return (count, null, hashes);
+    }
+}
