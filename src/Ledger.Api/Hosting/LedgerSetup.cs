@@ -26,6 +26,7 @@ public static class LedgerSetup
         services.AddSingleton(sp => sp.GetRequiredService<LedgerDatabase>().CreateDataSource());
         services.AddSingleton<HouseholdNumbers>();
         services.AddSingleton<Ledger.Api.Audit.AuditVerifier>();
+        services.AddSingleton<Ledger.Api.Audit.AuditExporter>();
 
         services.ConfigureHttpJsonOptions(o => LedgerJson.Configure(o.SerializerOptions));
         // Problems the framework writes itself (unknown route, wrong method, wrong media type) get a code too.

@@ -120,7 +120,8 @@ public sealed record AutomationDecision
     public Guid HouseholdId { get; init; }
     public DecisionKind Kind { get; init; }
     public bool Automated { get; init; }
-    public DateOnly DecidedOn { get; init; }
+    /// <summary>When the decision was recorded; the report turns business dates into instants in the insurer's zone.</summary>
+    public DateTimeOffset DecidedAt { get; init; }
 }
 
 /// <summary>
@@ -155,6 +156,6 @@ public sealed partial class AutomationProjection : EventProjection
         HouseholdId = e.StreamId,
         Kind = kind,
         Automated = automated,
-        DecidedOn = Instant.FromDateTimeOffset(e.Timestamp).InUtc().Date.ToDateOnly(),
+        DecidedAt = e.Timestamp,
     };
 }

@@ -17,10 +17,12 @@ public static class ClaimEngine
     private sealed class CounterBook
     {
         private readonly Dictionary<(Guid Policy, LocalDate Term, Guid Person), Counters> _people = [];
+        private readonly HashSet<(Guid Policy, Guid Person)> _sumInsuredPaid = [];
 
         public Counters For(Guid policy, LocalDate term, Guid person)
         {
-            var own = _people.GetValueOrDefault((policy, term, person)) ?? new Counters(0, 0, 0, 0, false);
+            var own = (_people.GetValueOrDefault((policy, term, person)) ?? new Counters(0, 0, 0, 0, false))
+                with { SumInsuredPaid = _sumInsuredPaid.Contains((policy, person)) };
             var family = _people.Where(kv => kv.Key.Policy == policy && kv.Key.Term == term).Select(kv => kv.Value).ToList();
             return own with
             {
@@ -36,8 +38,9 @@ public static class ClaimEngine
             {
                 PersonDeductibleUsed = own.PersonDeductibleUsed + deductible,
                 PersonBenefitUsed = own.PersonBenefitUsed + benefit,
-                SumInsuredPaid = own.SumInsuredPaid || sumInsured,
             };
+            // A fixed benefit is paid once per person over the life of the policy, not once per term.
+            if (sumInsured) _sumInsuredPaid.Add((policy, person));
         }
     }
 
@@ -48,7 +51,11 @@ public static class ClaimEngine
         var result = new Dictionary<Guid, Adjudication>();
         foreach (var claim in h.Claims.Where(c => !c.Withdrawn).OrderBy(c => c.Order))
         {
-            var adjudication = Judge(h, claim, book, claim.Adjudication?.ReferralThreshold ?? DefaultReferralThreshold, claim.Review, claim.ReviewedAmount, claim.ReviewReason);
+            // Referral is decided once, when the claim arrives: a later fact never sends a claim the rules already
+            // approved or rejected back to a person (it would hide what is owed behind a referral).
+            var mayRefer = claim.Adjudication is null || claim.Adjudication.Outcome == ClaimOutcome.Referred;
+            var adjudication = Judge(h, claim, book, claim.Adjudication?.ReferralThreshold ?? DefaultReferralThreshold, mayRefer,
+                claim.Review, claim.ReviewedAmount, claim.ReviewReason);
             result[claim.ClaimId] = adjudication;
             if (adjudication is { Outcome: ClaimOutcome.Approved, TermStart: { } term })
                 book.Consume(claim.PolicyId, term, claim.PersonId, adjudication.DeductibleApplied, adjudication.Benefit,
@@ -97,7 +104,7 @@ public static class ClaimEngine
             own.Any(c => c.Adjudication!.After.SumInsuredPaid));
     }
 
-    private static Adjudication Judge(Household h, Claim claim, CounterBook book, decimal threshold,
+    private static Adjudication Judge(Household h, Claim claim, CounterBook book, decimal threshold, bool mayRefer,
         ReviewDecision? review, decimal? reviewedAmount, string? reviewReason)
     {
         var policy = h.Policy(claim.PolicyId)!;
@@ -131,7 +138,7 @@ public static class ClaimEngine
         var unpaid = status == PolicyStatus.InGrace ? Math.Max(0m, policy.PremiumOn(loss).Balance) : 0m;
         var automated = review is null;
 
-        if (policy.Category == PolicyCategory.Motor && review is null)
+        if (policy.Category == PolicyCategory.Motor && review is null && mayRefer)
             return new Adjudication(ClaimOutcome.Referred, null, "Motor losses are assessed by a person.", true, term.Start,
                 claim.Amount, 0, conditions.Coinsurance, 0, 0, 0, null, null, threshold, before, before);
 
@@ -140,9 +147,10 @@ public static class ClaimEngine
             // Fixed benefit: the sum insured, once per person; no deductible or coinsurance.
             if (before.SumInsuredPaid)
                 return Reject(RejectionCodes.LimitExhausted, "The sum insured was already paid for this person.", before, term.Start);
-            var fixedBenefit = review == ReviewDecision.Approve ? Math.Min(reviewedAmount ?? sumInsured, sumInsured) : sumInsured;
+            // A reviewer's amount is what the person decided to pay; the unpaid premium is deducted only once.
+            var fixedBenefit = review == ReviewDecision.Approve ? Math.Min((reviewedAmount ?? sumInsured) + unpaid, sumInsured) : sumInsured;
             var fixedPayable = Math.Max(0m, fixedBenefit - unpaid);
-            var fixedOutcome = automated && fixedPayable > threshold ? ClaimOutcome.Referred : ClaimOutcome.Approved;
+            var fixedOutcome = automated && mayRefer && fixedPayable > threshold ? ClaimOutcome.Referred : ClaimOutcome.Approved;
             var fixedAfter = fixedOutcome == ClaimOutcome.Approved ? before with { SumInsuredPaid = true, PersonBenefitUsed = before.PersonBenefitUsed + fixedBenefit, FamilyBenefitUsed = before.FamilyBenefitUsed + fixedBenefit } : before;
             return new Adjudication(fixedOutcome, null,
                 Explain(fixedOutcome, $"Fixed benefit: the sum insured {sumInsured:0.00}", unpaid, threshold), automated, term.Start,
@@ -163,7 +171,7 @@ public static class ClaimEngine
         var benefit = Math.Max(0m, Min(coinsured, personLimitLeft, familyLimitLeft));
         if (review == ReviewDecision.Approve && reviewedAmount is { } approved) benefit = Math.Min(benefit, approved + unpaid);
         var payable = Math.Max(0m, benefit - unpaid);
-        var outcome = automated && payable > threshold ? ClaimOutcome.Referred : ClaimOutcome.Approved;
+        var outcome = automated && mayRefer && payable > threshold ? ClaimOutcome.Referred : ClaimOutcome.Approved;
         var after = outcome == ClaimOutcome.Approved
             ? before with
             {

@@ -34,6 +34,7 @@ public static partial class ClaimDecider
             Claims = h.Claims.Replace(claim, claim with { Review = c.Decision, ReviewedAmount = c.Amount, ReviewReason = c.Reason }),
         };
         var adjudication = ClaimEngine.Run(reviewed)[c.ClaimId];
-        return [new ClaimReviewed(c.ClaimId, c.Decision, c.Decision == ReviewDecision.Approve ? adjudication.Payable : 0m, c.Reason, adjudication, today)];
+        // The event keeps the amount the person decided; the adjudication shows what that means under the limits.
+        return [new ClaimReviewed(c.ClaimId, c.Decision, c.Decision == ReviewDecision.Approve ? c.Amount!.Value : 0m, c.Reason, adjudication, today)];
     }
 }
