@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ledger.Domain.Households;
 using Ledger.Domain.Policies;
 using NodaTime;
@@ -76,8 +77,10 @@ public static class ClaimEngine
         {
             var now = fresh[claim.ClaimId];
             var was = claim.Adjudication!;
+            // Counters count too: each record's before/after must chain with the claims before it, so a regulator can
+            // follow the consumption claim by claim.
             if (now.Outcome == was.Outcome && now.Payable == was.Payable && now.DeductibleApplied == was.DeductibleApplied
-                && now.RejectionCode == was.RejectionCode && now.Benefit == was.Benefit)
+                && now.RejectionCode == was.RejectionCode && now.Benefit == was.Benefit && now.Before == was.Before && now.After == was.After)
                 continue;
             var previousPayable = was.Outcome == ClaimOutcome.Approved ? was.Payable : 0m;
             var newPayable = now.Outcome == ClaimOutcome.Approved ? now.Payable : 0m;
@@ -153,7 +156,7 @@ public static class ClaimEngine
             var fixedOutcome = automated && mayRefer && fixedPayable > threshold ? ClaimOutcome.Referred : ClaimOutcome.Approved;
             var fixedAfter = fixedOutcome == ClaimOutcome.Approved ? before with { SumInsuredPaid = true, PersonBenefitUsed = before.PersonBenefitUsed + fixedBenefit, FamilyBenefitUsed = before.FamilyBenefitUsed + fixedBenefit } : before;
             return new Adjudication(fixedOutcome, null,
-                Explain(fixedOutcome, $"Fixed benefit: the sum insured {sumInsured:0.00}", unpaid, threshold), automated, term.Start,
+                Explain(fixedOutcome, string.Create(CultureInfo.InvariantCulture, $"Fixed benefit: the sum insured {sumInsured:0.00}"), unpaid, threshold), automated, term.Start,
                 sumInsured, 0, 1m, fixedBenefit, unpaid, fixedPayable, 0, null, threshold, before, fixedAfter);
         }
 
@@ -182,7 +185,7 @@ public static class ClaimEngine
             }
             : before;
         return new Adjudication(outcome, null,
-            Explain(outcome, $"{eligible:0.00} claimed − {deductible:0.00} deductible, × {conditions.Coinsurance} coinsurance = {coinsured:0.00}, capped at {benefit:0.00} by the limits", unpaid, threshold),
+            Explain(outcome, string.Create(CultureInfo.InvariantCulture, $"{eligible:0.00} claimed − {deductible:0.00} deductible, × {conditions.Coinsurance} coinsurance = {coinsured:0.00}, capped at {benefit:0.00} by the limits"), unpaid, threshold),
             automated, term.Start, eligible, deductible, conditions.Coinsurance, benefit, unpaid, payable,
             personLimitLeft is { } p ? p - (outcome == ClaimOutcome.Approved ? benefit : 0) : null,
             familyLimitLeft is { } f ? f - (outcome == ClaimOutcome.Approved ? benefit : 0) : null,
@@ -193,8 +196,8 @@ public static class ClaimEngine
 
     private static string Explain(ClaimOutcome outcome, string steps, decimal unpaid, decimal threshold) =>
         steps
-        + (unpaid > 0 ? $"; minus {unpaid:0.00} premium unpaid in the grace period" : "")
-        + (outcome == ClaimOutcome.Referred ? $"; above the {threshold:0.00} referral threshold, so referred to a person" : "");
+        + (unpaid > 0 ? string.Create(CultureInfo.InvariantCulture, $"; minus {unpaid:0.00} premium unpaid in the grace period") : "")
+        + (outcome == ClaimOutcome.Referred ? string.Create(CultureInfo.InvariantCulture, $"; above the {threshold:0.00} referral threshold, so referred to a person") : "");
 
     private static string Camel(PolicyStatus status) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 }
