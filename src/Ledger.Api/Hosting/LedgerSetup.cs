@@ -122,6 +122,7 @@ public static class LedgerSetup
         Ledger.Api.Claims.ClaimEndpoints.Map(app);
         Ledger.Api.Registers.RegisterEndpoints.Map(app);
         Ledger.Api.Audit.AuditEndpoints.Map(app);
+        Ledger.Api.Audit.FhirExport.Map(app);
         return app;
     }
 }

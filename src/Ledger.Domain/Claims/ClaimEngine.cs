@@ -54,7 +54,7 @@ public static class ClaimEngine
         {
             // Referral is decided once, when the claim arrives: a later fact never sends a claim the rules already
             // approved or rejected back to a person (it would hide what is owed behind a referral).
-            var mayRefer = claim.Adjudication is null || claim.Adjudication.Outcome == ClaimOutcome.Referred;
+            var mayRefer = claim.Adjudication is null || claim.Adjudication.Outcome != ClaimOutcome.Approved;
             var adjudication = Judge(h, claim, book, claim.Adjudication?.ReferralThreshold ?? DefaultReferralThreshold, mayRefer,
                 claim.Review, claim.ReviewedAmount, claim.ReviewReason);
             result[claim.ClaimId] = adjudication;
@@ -117,19 +117,29 @@ public static class ClaimEngine
             new(ClaimOutcome.Rejected, code, why, review is null, term, claim.Amount, 0, policy.Conditions.Coinsurance, 0, 0, 0,
                 null, null, threshold, counters ?? zero, counters ?? zero);
 
-        if (!policy.Insured.Any(i => i.PersonId == claim.PersonId && i.EverStarted))
-            return Reject(RejectionCodes.NotInsured, "The person is not insured by this policy.");
         var status = policy.StatusOn(loss);
-        if (status is not (PolicyStatus.Active or PolicyStatus.InGrace))
-            return Reject(RejectionCodes.NoCoverage, $"The policy was {Camel(status)} on the loss date {loss:yyyy-MM-dd}.");
+        // Motor cover insures vehicles, not persons: the claimant is the member who reports the loss, and a person
+        // assesses it (a referral) while the policy was in force on the loss date.
+        if (policy.Category == PolicyCategory.Motor)
+        {
+            if (status is not (PolicyStatus.Active or PolicyStatus.InGrace))
+                return Reject(RejectionCodes.NoCoverage, $"The policy was {Camel(status)} on the loss date {loss:yyyy-MM-dd}.");
+        }
+        else
+        {
+            if (!policy.Insured.Any(i => i.PersonId == claim.PersonId && i.EverStarted))
+                return Reject(RejectionCodes.NotInsured, "The person is not insured by this policy.");
+            if (status is not (PolicyStatus.Active or PolicyStatus.InGrace))
+                return Reject(RejectionCodes.NoCoverage, $"The policy was {Camel(status)} on the loss date {loss:yyyy-MM-dd}.");
+        }
         var cover = policy.Insured.LastOrDefault(i => i.PersonId == claim.PersonId && i.EverStarted && i.CoverFrom <= loss && loss <= policy.CoverTo(i));
-        if (cover is null)
+        if (cover is null && policy.Category != PolicyCategory.Motor)
             return Reject(RejectionCodes.NotInsured, $"The person was not insured on the loss date {loss:yyyy-MM-dd}.");
         if (policy.Category == PolicyCategory.CriticalIllness && claim.Cause == LossCause.Accident)
             return Reject(RejectionCodes.Excluded, "Critical illness cover pays on diagnosis of an illness, not for accidents.");
         if (policy.Category == PolicyCategory.MedicalAccident && claim.Cause == LossCause.Illness)
             return Reject(RejectionCodes.Excluded, "Medical accident cover pays for accidents of treatment, not for illness.");
-        var illnessFrom = policy.IllnessCoverFrom(cover, loss);
+        var illnessFrom = cover is null ? loss : policy.IllnessCoverFrom(cover, loss);
         if (claim.Cause == LossCause.Illness && loss < illnessFrom)
             return Reject(RejectionCodes.WaitingPeriod, $"Illness is covered from {illnessFrom:yyyy-MM-dd}, after the waiting period; the loss was on {loss:yyyy-MM-dd}.");
 

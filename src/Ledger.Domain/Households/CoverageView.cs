@@ -83,8 +83,14 @@ public sealed record CountersView(TermView Term, Allowance FamilyDeductible, All
                 .Select(person =>
                 {
                     var own = ClaimEngine.CountersOn(h, p.PolicyId, term.Start, person, on);
-                    var limit = p.Category == PolicyCategory.CriticalIllness ? p.Conditions.SumInsured : p.Conditions.PersonAnnualLimit;
-                    return new PersonCounters(person, Allowance.Of(p.Conditions.PersonDeductible, own.PersonDeductibleUsed), Allowance.Of(limit, own.PersonBenefitUsed));
+                    if (p.Category == PolicyCategory.CriticalIllness)
+                    {
+                        // The sum insured is paid once per person over the life of the policy, whatever the term.
+                        var paidOnce = h.Claims.Any(c => !c.Withdrawn && c.PolicyId == p.PolicyId && c.PersonId == person && c.LossDate <= on
+                                                         && c.Adjudication is { Outcome: ClaimOutcome.Approved, After.SumInsuredPaid: true });
+                        return new PersonCounters(person, Allowance.Of(null, 0m), Allowance.Of(p.Conditions.SumInsured, paidOnce ? p.Conditions.SumInsured ?? 0m : 0m));
+                    }
+                    return new PersonCounters(person, Allowance.Of(p.Conditions.PersonDeductible, own.PersonDeductibleUsed), Allowance.Of(p.Conditions.PersonAnnualLimit, own.PersonBenefitUsed));
                 }).ToList());
     }
 }
