@@ -21,6 +21,11 @@ public static class AuditEndpoints
         app.MapGet("/audit/verify", VerifyAsync).WithName("VerifyAuditTrail").WithTags("Audit")
             .WithSummary("Recompute the hash chains from the stored events and name the first broken household and version.")
             .Produces<VerificationResult>().ProducesValidationProblem();
+        app.MapGet("/audit/digests", async (IQuerySession session, int? limit, CancellationToken ct) =>
+                TypedResults.Json(await session.Query<PublishedDigest>().OrderByDescending(d => d.Id).Take(Math.Clamp(limit ?? 30, 1, 3650)).ToListAsync(ct), LedgerJson.Options))
+            .WithName("PublishedDigests").WithTags("Audit")
+            .WithSummary("The digests the ledger published, one per business day, newest first.")
+            .Produces<IReadOnlyList<PublishedDigest>>();
         app.MapGet("/audit/digest", DigestAsync).WithName("AuditDigest").WithTags("Audit")
             .WithSummary("A digest over every household's chain head; keep it to prove later that nothing was rewritten.")
             .Produces<LedgerDigest>();

@@ -14,6 +14,9 @@ public sealed record VerificationResult(bool Verified, int Households, long Even
 /// <summary>The head of one household's chain: its last version and that link's hash.</summary>
 public sealed record ChainHead(Guid HouseholdId, long Version, string Hash);
 
+/// <summary>A digest the ledger published on its own, once per business day (id = the date).</summary>
+public sealed record PublishedDigest(string Id, LedgerDigest Digest);
+
 /// <summary>A ledger digest: one hash over every household's head, to be published and kept by a regulator.</summary>
 public sealed record LedgerDigest(string Digest, int Households, long Events, DateTimeOffset ComputedAt, IReadOnlyList<ChainHead> Heads);
 

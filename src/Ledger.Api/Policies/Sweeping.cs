@@ -53,7 +53,7 @@ public static class Sweeper
 }
 
 /// <summary>Runs the sweep for today every <c>Ledger:SweepInterval</c> (default one hour) while the ledger serves.</summary>
-public sealed class SweepScheduler(IServiceProvider services, IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<SweepScheduler> logger)
+public sealed partial class SweepScheduler(IServiceProvider services, IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<SweepScheduler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -73,6 +73,7 @@ public sealed class SweepScheduler(IServiceProvider services, IConfiguration con
                 var today = scope.ServiceProvider.GetRequiredService<BusinessCalendar>().Today;
                 var result = await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync<SweepResult>(new RunSweep(today), stoppingToken);
                 if (result.Events > 0) logger.LogInformation("Sweep for {Date} recorded {Events} transitions in {Households} households", result.Date, result.Events, result.Households);
+                await PublishDailyDigestAsync(scope.ServiceProvider, today, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -80,6 +81,22 @@ public sealed class SweepScheduler(IServiceProvider services, IConfiguration con
                 logger.LogError(e, "Sweep failed");
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
+
+public sealed partial class SweepScheduler
+{
+    /// <summary>Once per business day, the ledger digest is computed and kept, so a regulator can fetch any day's.</summary>
+    internal static async Task PublishDailyDigestAsync(IServiceProvider services, LocalDate today, CancellationToken ct)
+    {
+        var store = services.GetRequiredService<IDocumentStore>();
+        var id = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await using var session = store.LightweightSession();
+        if (await session.LoadAsync<Ledger.Api.Audit.PublishedDigest>(id, ct) is not null) return;
+        var calendar = services.GetRequiredService<BusinessCalendar>();
+        var digest = await services.GetRequiredService<Ledger.Api.Audit.AuditVerifier>().DigestAsync(calendar.Now.ToDateTimeOffset(), ct);
+        session.Store(new Ledger.Api.Audit.PublishedDigest(id, digest));
+        await session.SaveChangesAsync(ct);
     }
 }
 

@@ -122,3 +122,23 @@ public sealed class AuditTrailTests(LedgerFixture fixture) : LedgerTest(fixture)
         Assert.Equal("application/problem+json", answer.ContentType);
     }
 }
+
+public sealed class DailyDigestTests(LedgerFixture fixture) : LedgerTest(fixture)
+{
+    [Fact]
+    public async Task The_scheduler_publishes_one_digest_per_business_day()
+    {
+        await Api.OpenHousehold("张伟");
+        using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(Fixture.Host.Services);
+        var day = new NodaTime.LocalDate(2031, 1, 1 + Random.Shared.Next(0, 28));
+
+        await Ledger.Api.Policies.SweepScheduler.PublishDailyDigestAsync(scope.ServiceProvider, day, CancellationToken.None);
+        await Ledger.Api.Policies.SweepScheduler.PublishDailyDigestAsync(scope.ServiceProvider, day, CancellationToken.None);
+
+        var published = await Api.Get("/audit/digests?limit=3650");
+        var ofDay = published.Json.EnumerateArray().Where(d => d.GetProperty("id").GetString() == day.ToString("yyyy-MM-dd", null)).ToList();
+        var digest = Assert.Single(ofDay).GetProperty("digest");
+        Assert.Matches("^[0-9a-f]{64}$", digest.GetProperty("digest").GetString());
+        Assert.True(digest.GetProperty("households").GetInt32() > 0);
+    }
+}
