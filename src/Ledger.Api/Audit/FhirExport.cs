@@ -30,7 +30,8 @@ public static class FhirExport
             {
                 var household = await ReadHousehold.FindAsync(session, householdId, ct);
                 if (household is null) return Problems.UnknownHousehold();
-                return Results.Text(Bundle(household, calendar.Today, calendar.Now).ToJson(), "application/fhir+json");
+                var revealed = (await Ledger.Api.Privacy.PersonalDataVault.RevealAsync(session, household, ct))!;
+                return Results.Text(Bundle(revealed, calendar.Today, calendar.Now).ToJson(), "application/fhir+json");
             })
             .WithName("HouseholdFhirBundle").WithTags("Audit")
             .WithSummary("The household as an HL7 FHIR R4 Bundle: Patient, RelatedPerson, Group, Coverage, ExplanationOfBenefit.")

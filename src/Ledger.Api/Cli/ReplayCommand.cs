@@ -79,7 +79,8 @@ public sealed class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
         }
         AnsiConsole.Write(timeline);
 
-        var state = Household.Fold(events.Select(e => e.Data))! with { Version = events[^1].Version };
+        var keys = await Ledger.Api.Privacy.PersonalDataVault.KeysAsync(session, current.People.Select(p => p.PersonId), CancellationToken.None);
+        var state = Ledger.Api.Privacy.PersonalDataVault.Reveal(Household.Fold(events.Select(e => e.Data))! with { Version = events[^1].Version }, keys);
         var view = CoverageView.Of(state, on, knownAt);
         var members = new Table().Border(TableBorder.Simple)
             .Title($"View after version {view.Version}, on {LedgerJson.Format(on)}" + (knownAt is { } k ? $", as known at {LedgerJson.Format(k)}" : ""))

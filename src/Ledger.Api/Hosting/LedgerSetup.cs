@@ -81,6 +81,7 @@ public static class LedgerSetup
                 opts.Projections.Errors.SkipUnknownEvents = false;
                 opts.Schema.For<Household>().Duplicate(h => h.Number, configure: index => index.IsUnique = true);
                 opts.Schema.For<IdempotentWrite>();
+                opts.Schema.For<Ledger.Api.Privacy.PersonKey>();
                 return opts;
             })
             .UseLightweightSessions()
@@ -117,6 +118,7 @@ public static class LedgerSetup
         JoinMemberEndpoint.Map(app);
         LeaveHouseholdEndpoint.Map(app);
         CorrectMemberDetailsEndpoint.Map(app);
+        PrivacyEndpoints.Map(app);
         ReadHousehold.Map(app);
         Ledger.Api.Policies.PolicyEndpoints.Map(app);
         Ledger.Api.Claims.ClaimEndpoints.Map(app);

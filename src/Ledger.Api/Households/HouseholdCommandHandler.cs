@@ -1,4 +1,5 @@
 using Ledger.Api.Hosting;
+using Ledger.Api.Privacy;
 using Ledger.Domain.Households;
 using System.Text.Json;
 using Ledger.Domain;
@@ -33,7 +34,11 @@ public sealed record HouseholdCommand(
     Guid HouseholdId,
     object Command,
     WriteContext Context,
-    Func<long, IReadOnlyList<object>, WriteAnswer> Answer);
+    Func<long, IReadOnlyList<object>, WriteAnswer> Answer)
+{
+    // Logged by Wolverine when a command is refused: never print the command's fields (names, id numbers).
+    public override string ToString() => $"{Command.GetType().Name} for household {HouseholdId} ({Context.Operation} by {Context.Actor})";
+}
 
 /// <summary>The stored first answer to a request carrying an <c>Idempotency-Key</c>.</summary>
 public sealed record IdempotentWrite(
@@ -82,7 +87,8 @@ public static class HouseholdCommandHandler
         if (message.Command is OpenHousehold)
         {
             events = HouseholdDecider.Decide(message.Command, null, calendar.Today);
-            session.Events.StartStream<Household>(message.HouseholdId, events);
+            session.Events.StartStream<Household>(message.HouseholdId,
+                await PersonalDataVault.ProtectAsync(session, message.HouseholdId, events, calendar.Now, ct));
             version = events.Count;
         }
         else
@@ -93,8 +99,12 @@ public static class HouseholdCommandHandler
             if (context.ExpectedVersion is { } expected && expected != current)
                 throw new StaleVersionException(expected, current);
 
-            events = HouseholdDecider.Decide(message.Command, stream.Aggregate, calendar.Today);
-            stream.AppendMany(events);
+            // The domain decides on plaintext; the event store only ever receives encrypted personal data.
+            var state = await PersonalDataVault.RevealAsync(session, stream.Aggregate, ct);
+            events = HouseholdDecider.Decide(message.Command, state, calendar.Today);
+            stream.AppendMany(await PersonalDataVault.ProtectAsync(session, message.HouseholdId, events, calendar.Now, ct));
+            foreach (var shredded in events.OfType<PersonalDataShredded>())
+                session.Delete<PersonKey>(shredded.PersonId);
             version = current + events.Count;
         }
 

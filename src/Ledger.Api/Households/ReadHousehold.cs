@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Ledger.Api.Hosting;
+using Ledger.Api.Privacy;
 using Ledger.Domain.Households;
 using Marten;
 using NodaTime;
@@ -86,30 +87,25 @@ public static class ReadHousehold
     private static async Task<IResult> ListAsync(IQuerySession session, string? number, string? name, int? limit, CancellationToken ct)
     {
         var take = Math.Clamp(limit ?? 50, 1, 500);
-        IReadOnlyList<Household> households;
+        IQueryable<Household> query = session.Query<Household>();
+        if (!string.IsNullOrWhiteSpace(number)) query = query.Where(h => h.Number == number.Trim().ToUpperInvariant());
+        // Names are stored encrypted, so a name search decrypts the newest households in memory; people who asked for
+        // erasure are left out of searches (PIPL restriction).
+        var candidates = await query.OrderByDescending(h => h.Number).Take(string.IsNullOrWhiteSpace(name) ? take : 2000).ToListAsync(ct);
+        var keys = await PersonalDataVault.KeysAsync(session, candidates.SelectMany(h => h.People.Select(p => p.PersonId)), ct);
+        var revealed = candidates.Select(h => PersonalDataVault.Reveal(h, keys));
         if (!string.IsNullOrWhiteSpace(name))
-        {
-            // Names live inside the stored document's people array; search them in the database, not after a page is read.
-            var pattern = "%" + name.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            households = await session.QueryAsync<Household>(
-                "where exists (select 1 from jsonb_array_elements(data -> 'people') as p where p ->> 'name' ilike ?) " +
-                "order by data ->> 'number' desc limit ?", ct, pattern, take);
-        }
-        else
-        {
-            IQueryable<Household> query = session.Query<Household>();
-            if (!string.IsNullOrWhiteSpace(number)) query = query.Where(h => h.Number == number.Trim().ToUpperInvariant());
-            households = await query.OrderByDescending(h => h.Number).Take(take).ToListAsync(ct);
-        }
-        var summaries = households.Select(h => new HouseholdSummary(
-            h.Id, h.Number, h.OpenedOn, h.Person(h.HolderId)?.Name ?? "", h.People.Count(p => !p.HasLeft), h.Version));
+            revealed = revealed.Where(h => h.People.Any(p => !p.Restricted && p.Name.Contains(name.Trim(), StringComparison.OrdinalIgnoreCase)));
+        var summaries = revealed.Take(take).Select(h => new HouseholdSummary(
+            h.Id, h.Number, h.OpenedOn, h.Person(h.HolderId) is { Restricted: false } holder ? holder.Name : "[restricted]",
+            h.People.Count(p => !p.HasLeft), h.Version));
         return TypedResults.Json(summaries, LedgerJson.Options);
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, IQuerySession session, BusinessCalendar calendar, string householdId, CancellationToken ct)
     {
         var household = await FindAsync(session, householdId, ct);
-        return household is null ? Problems.UnknownHousehold() : View(http, household, calendar.Today, null);
+        return household is null ? Problems.UnknownHousehold() : View(http, (await PersonalDataVault.RevealAsync(session, household, ct))!, calendar.Today, null);
     }
 
     private static async Task<IResult> CoverageAsync(
@@ -128,13 +124,13 @@ public static class ReadHousehold
 
         var current = await FindAsync(session, householdId, ct);
         if (current is null) return Problems.UnknownHousehold();
-        if (known is not { } instant) return View(http, current, date, null);
+        if (known is not { } instant) return View(http, (await PersonalDataVault.RevealAsync(session, current, ct))!, date, null);
 
         // Bitemporal: fold only the events recorded by `knownAt`, then evaluate on `on`.
         var then = await session.Events.AggregateStreamAsync<Household>(current.Id, timestamp: instant.ToDateTimeOffset(), token: ct);
         return then is null
             ? Problems.UnknownHousehold($"Household {current.Number} was not yet recorded at {LedgerJson.Format(instant)}.")
-            : View(http, then, date, instant);
+            : View(http, (await PersonalDataVault.RevealAsync(session, then, ct))!, date, instant);
     }
 
     private static async Task<IResult> HistoryAsync(IQuerySession session, string householdId, CancellationToken ct)
@@ -142,7 +138,8 @@ public static class ReadHousehold
         var household = await FindAsync(session, householdId, ct);
         if (household is null) return Problems.UnknownHousehold();
         var events = await session.Events.FetchStreamAsync(household.Id, token: ct);
-        return TypedResults.Json(events.Select(HistoryEntry.From).ToList(), LedgerJson.Options);
+        var keys = await PersonalDataVault.KeysAsync(session, household.People.Select(p => p.PersonId), ct);
+        return TypedResults.Json(events.Select(e => HistoryEntry.From(e) with { Data = PersonalDataVault.Reveal(e.Data, keys) }).ToList(), LedgerJson.Options);
     }
 
     private static async Task<IResult> ReplayAsync(
@@ -159,7 +156,7 @@ public static class ReadHousehold
             return Problems.Of(StatusCodes.Status404NotFound, "UnknownVersion", "Not found.",
                 $"Household {current.Number} is at version {current.Version}; there is no version {v}.");
         var then = await session.Events.AggregateStreamAsync<Household>(current.Id, version: v, token: ct);
-        return View(http, then!, date, null);
+        return View(http, (await PersonalDataVault.RevealAsync(session, then, ct))!, date, null);
     }
 
     /// <summary>Finds a household by id or by household number (support staff know the number).</summary>

@@ -64,6 +64,11 @@ public sealed record Household
             People = People.Add(new Person(e.PersonId, e.Name, e.DateOfBirth, e.Relationship, e.IdNumber, e.EffectiveDate, null, null)),
         },
         MemberLeft e => With(e.PersonId, p => p with { LeftOn = e.EffectiveDate, LeaveCause = e.Cause }),
+        ConsentRecorded e => With(e.PersonId, p => p with { Consents = p.Consents.Add(e.Purpose) }),
+        ConsentWithdrawn e => With(e.PersonId, p => p with { Consents = p.Consents.Remove(e.Purpose) }),
+        ErasureRequested e => With(e.PersonId, p => p with { ErasureRequestedOn = e.EffectiveDate }),
+        ProcessingRestricted e => With(e.PersonId, p => p with { Restricted = true }),
+        PersonalDataShredded e => With(e.PersonId, p => p with { Shredded = true }),
         MemberDetailsCorrected e => With(e.PersonId, p => p with
         {
             Name = e.Name ?? p.Name,
@@ -107,6 +112,17 @@ public sealed record Person(
     LocalDate? LeftOn,
     LeaveCause? LeaveCause)
 {
+    /// <summary>Purposes the person consents to (PIPL): processing for anything else needs a legal basis of its own.</summary>
+    public ImmutableHashSet<string> Consents { get; init; } = [];
+
+    public LocalDate? ErasureRequestedOn { get; init; }
+
+    /// <summary>Erasure was requested: kept for the law only, out of searches and marketing.</summary>
+    public bool Restricted { get; init; }
+
+    /// <summary>The person's data key was destroyed; their name and id number can no longer be read anywhere.</summary>
+    public bool Shredded { get; init; }
+
     public bool HasLeft => LeftOn is not null;
 
     public bool IsMemberOn(LocalDate date) => JoinedOn <= date && (LeftOn is null || date <= LeftOn);

@@ -35,6 +35,8 @@ public static partial class HouseholdDecider
         (JoinMember c, var h) => Decide(c, h, today),
         (LeaveHousehold c, var h) => Decide(c, h, today),
         (CorrectMemberDetails c, var h) => Decide(c, h, today),
+        (RecordConsent c, var h) => Decide(c, h, today),
+        (RequestErasure c, var h) => Decide(c, h, today),
         (Policies.IssuePolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.DecideUnderwriting c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.AddInsured c, var h) => Policies.PolicyDecider.Decide(c, h, today),

@@ -135,9 +135,10 @@ public static partial class PolicyDecider
         {
             var age = person.AgeOn(start);
             if (age < product.MinEntryAge || age > product.MaxEntryAge)
-                yield return $"{person.Name} is {age} at the start; {product.Code} accepts {product.MinEntryAge} to {product.MaxEntryAge} automatically.";
+                // Reasons are stored in events: no names (personal data is kept encrypted, reasons are not).
+                yield return $"An insured person born {person.DateOfBirth:yyyy-MM-dd} is {age} at the start; {product.Code} accepts {product.MinEntryAge} to {product.MaxEntryAge} automatically.";
         }
         if (holder.AgeOn(start) < 18)
-            yield return $"The policyholder {holder.Name} is under 18.";
+            yield return $"The policyholder (born {holder.DateOfBirth:yyyy-MM-dd}) is under 18.";
     }
 }

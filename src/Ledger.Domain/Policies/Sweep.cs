@@ -42,6 +42,8 @@ public static partial class PolicyDecider
             if (c.Date > end && !recorded.Contains(PolicyEvaluator.ExpiredKey(end)))
                 events.Add(new PolicyExpired(policy.PolicyId, end, end.PlusDays(1)));
         }
+        // Retention over for someone who asked for erasure: destroy their data (the handler deletes the key).
+        events.AddRange(HouseholdDecider.ShreddingDue(h, c.Date));
         return events;
     }
 }

@@ -1,0 +1,141 @@
+using System.Security.Cryptography;
+using System.Text;
+using Ledger.Domain.Claims;
+using Ledger.Domain.Households;
+using Marten;
+using NodaTime;
+
+namespace Ledger.Api.Privacy;
+
+/// <summary>
+/// A person's data key. Names, id numbers and claim descriptions are stored only encrypted with it; deleting it
+/// (crypto-shredding) makes them unreadable everywhere at once, in events, views, backups of events and exports,
+/// without touching a stored event: amounts and dates replay identically and the audit chain still verifies.
+/// </summary>
+public sealed record PersonKey(Guid Id, Guid HouseholdId, byte[] Key, Instant CreatedAt);
+
+/// <summary>
+/// Encrypts personal data on its way into the event store and decrypts it on its way out. The domain decides on
+/// plaintext (<see cref="RevealAsync(IQuerySession, Household?, CancellationToken)"/>) and never sees a key.
+/// </summary>
+public static class PersonalDataVault
+{
+    /// <summary>What a reader sees once a person's key has been destroyed.</summary>
+    public const string Erased = "[erased]";
+
+    private const string Prefix = "pii:v1:";
+
+    public static bool IsProtected(string? value) => value?.StartsWith(Prefix, StringComparison.Ordinal) == true;
+
+    /// <summary>Encrypts the personal data in new events; creates the person's key the first time.</summary>
+    public static async Task<IReadOnlyList<object>> ProtectAsync(
+        IDocumentSession session, Guid householdId, IReadOnlyList<object> events, Instant now, CancellationToken ct)
+    {
+        var keys = new Dictionary<Guid, byte[]>();
+        async Task<byte[]> KeyOf(Guid personId)
+        {
+            if (keys.TryGetValue(personId, out var cached)) return cached;
+            var stored = await session.LoadAsync<PersonKey>(personId, ct);
+            if (stored is null)
+            {
+                stored = new PersonKey(personId, householdId, RandomNumberGenerator.GetBytes(32), now);
+                session.Insert(stored);
+            }
+            return keys[personId] = stored.Key;
+        }
+        async Task<string?> Seal(Guid personId, string? value) =>
+            value is null || IsProtected(value) ? value : Encrypt(await KeyOf(personId), personId, value);
+
+        var result = new List<object>(events.Count);
+        foreach (var e in events)
+        {
+            result.Add(e switch
+            {
+                MemberJoined m => m with { Name = (await Seal(m.PersonId, m.Name))!, IdNumber = await Seal(m.PersonId, m.IdNumber) },
+                MemberDetailsCorrected c => c with { Name = await Seal(c.PersonId, c.Name), IdNumber = await Seal(c.PersonId, c.IdNumber) },
+                ClaimSubmitted s => s with { Description = await Seal(s.PersonId, s.Description) },
+                _ => e,
+            });
+        }
+        return result;
+    }
+
+    /// <summary>Loads the keys of the household's people (those not shredded).</summary>
+    public static async Task<IReadOnlyDictionary<Guid, byte[]>> KeysAsync(IQuerySession session, IEnumerable<Guid> people, CancellationToken ct)
+    {
+        var ids = people.Distinct().ToArray();
+        if (ids.Length == 0) return new Dictionary<Guid, byte[]>();
+        var keys = await session.LoadManyAsync<PersonKey>(ct, ids);
+        return keys.ToDictionary(k => k.Id, k => k.Key);
+    }
+
+    /// <summary>The household with names and id numbers decrypted; <see cref="Erased"/> where a key was destroyed.</summary>
+    public static async Task<Household?> RevealAsync(IQuerySession session, Household? household, CancellationToken ct)
+    {
+        if (household is null) return null;
+        var keys = await KeysAsync(session, household.People.Select(p => p.PersonId), ct);
+        return Reveal(household, keys);
+    }
+
+    public static Household Reveal(Household household, IReadOnlyDictionary<Guid, byte[]> keys) => household with
+    {
+        People = household.People.Select(p => p with
+        {
+            Name = Open(keys, p.PersonId, p.Name)!,
+            IdNumber = Open(keys, p.PersonId, p.IdNumber),
+        }).ToImmutableListOf(),
+        Claims = household.Claims.Select(c => c with { Description = Open(keys, c.PersonId, c.Description) }).ToImmutableListOf(),
+    };
+
+    /// <summary>One event with its personal data decrypted, for history and replay.</summary>
+    public static object Reveal(object e, IReadOnlyDictionary<Guid, byte[]> keys) => e switch
+    {
+        MemberJoined m => m with { Name = Open(keys, m.PersonId, m.Name)!, IdNumber = Open(keys, m.PersonId, m.IdNumber) },
+        MemberDetailsCorrected c => c with { Name = Open(keys, c.PersonId, c.Name), IdNumber = Open(keys, c.PersonId, c.IdNumber) },
+        ClaimSubmitted s => s with { Description = Open(keys, s.PersonId, s.Description) },
+        _ => e,
+    };
+
+    public static IEnumerable<Guid> PeopleIn(object e) => e switch
+    {
+        MemberJoined m => [m.PersonId],
+        MemberDetailsCorrected c => [c.PersonId],
+        ClaimSubmitted s => [s.PersonId],
+        _ => [],
+    };
+
+    public static string? Open(IReadOnlyDictionary<Guid, byte[]> keys, Guid personId, string? value)
+    {
+        if (!IsProtected(value)) return value;
+        return keys.TryGetValue(personId, out var key) ? Decrypt(key, personId, value!) : Erased;
+    }
+
+    private static string Encrypt(byte[] key, Guid personId, string plaintext)
+    {
+        var nonce = RandomNumberGenerator.GetBytes(AesGcm.NonceByteSizes.MaxSize);
+        var data = Encoding.UTF8.GetBytes(plaintext);
+        var cipher = new byte[data.Length];
+        var tag = new byte[AesGcm.TagByteSizes.MaxSize];
+        using var aes = new AesGcm(key, tag.Length);
+        // The person id is authenticated with the ciphertext: one person's data cannot be passed off as another's.
+        aes.Encrypt(nonce, data, cipher, tag, personId.ToByteArray());
+        return Prefix + Convert.ToBase64String([.. nonce, .. cipher, .. tag]);
+    }
+
+    private static string Decrypt(byte[] key, Guid personId, string sealedValue)
+    {
+        var bytes = Convert.FromBase64String(sealedValue[Prefix.Length..]);
+        var nonceSize = AesGcm.NonceByteSizes.MaxSize;
+        var tagSize = AesGcm.TagByteSizes.MaxSize;
+        var nonce = bytes.AsSpan(0, nonceSize);
+        var cipher = bytes.AsSpan(nonceSize, bytes.Length - nonceSize - tagSize);
+        var tag = bytes.AsSpan(bytes.Length - tagSize);
+        var plain = new byte[cipher.Length];
+        using var aes = new AesGcm(key, tagSize);
+        aes.Decrypt(nonce, cipher, tag, plain, personId.ToByteArray());
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    private static System.Collections.Immutable.ImmutableList<T> ToImmutableListOf<T>(this IEnumerable<T> items) =>
+        System.Collections.Immutable.ImmutableList.CreateRange(items);
+}
