@@ -2,6 +2,7 @@ using JasperFx;
 using Ledger.Api.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+if (args is ["token", .. var tokenArgs]) return Ledger.Api.Security.TokenCommand.Run(tokenArgs, builder.Configuration);
 builder.Host.ApplyJasperFxExtensions();
 builder.AddLedger();
 

@@ -15,18 +15,18 @@ public static class AuditEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/audit", ListAsync).WithName("AuditTrail").WithTags("Audit")
+        app.MapGet("/audit", ListAsync).WithName("AuditTrail").WithTags("Audit").RequireAuthorization(Ledger.Api.Security.Access.Audit)
             .WithSummary("Every event across households with its metadata and hash link; filter by recorded time, household, type, actor; page with `after` (a sequence), or send `Accept: application/x-ndjson` to stream the whole range.")
             .Produces<AuditPage>().Produces<AuditEntry>(StatusCodes.Status200OK, NdJson).ProducesValidationProblem();
-        app.MapGet("/audit/verify", VerifyAsync).WithName("VerifyAuditTrail").WithTags("Audit")
+        app.MapGet("/audit/verify", VerifyAsync).WithName("VerifyAuditTrail").WithTags("Audit").RequireAuthorization(Ledger.Api.Security.Access.Audit)
             .WithSummary("Recompute the hash chains from the stored events and name the first broken household and version.")
             .Produces<VerificationResult>().ProducesValidationProblem();
         app.MapGet("/audit/digests", async (IQuerySession session, int? limit, CancellationToken ct) =>
                 TypedResults.Json(await session.Query<PublishedDigest>().OrderByDescending(d => d.Id).Take(Math.Clamp(limit ?? 30, 1, 3650)).ToListAsync(ct), LedgerJson.Options))
-            .WithName("PublishedDigests").WithTags("Audit")
+            .WithName("PublishedDigests").WithTags("Audit").RequireAuthorization(Ledger.Api.Security.Access.Audit)
             .WithSummary("The digests the ledger published, one per business day, newest first.")
             .Produces<IReadOnlyList<PublishedDigest>>();
-        app.MapGet("/audit/digest", DigestAsync).WithName("AuditDigest").WithTags("Audit")
+        app.MapGet("/audit/digest", DigestAsync).WithName("AuditDigest").WithTags("Audit").RequireAuthorization(Ledger.Api.Security.Access.Audit)
             .WithSummary("A digest over every household's chain head; keep it to prove later that nothing was rewritten.")
             .Produces<LedgerDigest>();
     }

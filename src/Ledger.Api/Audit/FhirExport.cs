@@ -33,7 +33,7 @@ public static class FhirExport
                 var revealed = (await Ledger.Api.Privacy.PersonalDataVault.RevealAsync(session, household, ct))!;
                 return Results.Text(Bundle(revealed, calendar.Today, calendar.Now).ToJson(), "application/fhir+json");
             })
-            .WithName("HouseholdFhirBundle").WithTags("Audit")
+            .WithName("HouseholdFhirBundle").WithTags("Audit").RequireAuthorization(Ledger.Api.Security.Access.Audit)
             .WithSummary("The household as an HL7 FHIR R4 Bundle: Patient, RelatedPerson, Group, Coverage, ExplanationOfBenefit.")
             .Produces(StatusCodes.Status200OK, contentType: "application/fhir+json")
             .ProducesProblem(StatusCodes.Status404NotFound);

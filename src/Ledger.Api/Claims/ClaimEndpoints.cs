@@ -37,25 +37,25 @@ public static class ClaimEndpoints
                                 adjudication.RejectionCode, adjudication.DeductibleApplied, adjudication.PersonLimitRemaining, adjudication.Explanation),
                             id, version, $"/households/{id}");
                     }))
-            .WithName(nameof(SubmitClaim)).WithTags("Claims")
+            .WithName(nameof(SubmitClaim)).WithTags("Claims").RequireAuthorization(Ledger.Api.Security.Access.ClaimWrite)
             .WithSummary("Claim for a loss; adjudicated at once against cover on the loss date, deductibles and limits.")
             .Accepts<SubmitClaim>("application/json")
             .Produces<ClaimSubmittedAnswer>(StatusCodes.Status201Created)
             .ProducesWriteProblems();
 
-        Write<ReviewClaim, ClaimReviewedAnswer>(app, Claim + "/review", "A person approves or rejects a referred claim.",
+        Write<ReviewClaim, ClaimReviewedAnswer>(app, Claim + "/review", "A person approves or rejects a referred claim.", Ledger.Api.Security.Access.ClaimDecision,
             (c, id) => c with { ClaimId = id },
             (_, v, events) => events.OfType<ClaimReviewed>().Single() is var r
                 ? new(v, r.Adjudication.Outcome, r.Adjudication.Outcome == ClaimOutcome.Approved ? r.Adjudication.Payable : 0m)
                 : throw new InvalidOperationException());
-        Write<PayClaim, VersionAnswer>(app, Claim + "/pay", "Record a payment of an approved claim.",
+        Write<PayClaim, VersionAnswer>(app, Claim + "/pay", "Record a payment of an approved claim.", Ledger.Api.Security.Access.ClaimDecision,
             (c, id) => c with { ClaimId = id }, (_, v, _) => new(v));
-        Write<WithdrawClaim, VersionAnswer>(app, Claim + "/withdraw", "The claimant withdraws an unpaid claim.",
+        Write<WithdrawClaim, VersionAnswer>(app, Claim + "/withdraw", "The claimant withdraws an unpaid claim.", Ledger.Api.Security.Access.ClaimWrite,
             (c, id) => c with { ClaimId = id }, (_, v, _) => new(v));
     }
 
     private static void Write<TBody, TAnswer>(
-        IEndpointRouteBuilder app, string pattern, string summary,
+        IEndpointRouteBuilder app, string pattern, string summary, string access,
         Func<TBody, Guid, TBody> withId, Func<TBody, long, IReadOnlyList<object>, TAnswer> answer)
         where TBody : class
         where TAnswer : notnull
@@ -68,7 +68,7 @@ public static class ClaimEndpoints
                         : throw new DomainRuleViolated("UnknownClaim", $"'{claimId}' is not a claim id.", ViolationKind.NotFound)),
                     (command, version, events, id) =>
                         new WriteAnswer(StatusCodes.Status200OK, answer((TBody)command, version, events), id, version, null)))
-            .WithName(operation).WithTags("Claims").WithSummary(summary)
+            .WithName(operation).WithTags("Claims").WithSummary(summary).RequireAuthorization(access)
             .Accepts<TBody>("application/json")
             .Produces<TAnswer>()
             .ProducesWriteProblems();

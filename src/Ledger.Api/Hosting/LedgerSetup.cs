@@ -29,6 +29,7 @@ public static class LedgerSetup
         services.AddSingleton<Ledger.Api.Audit.AuditExporter>();
 
         services.ConfigureHttpJsonOptions(o => LedgerJson.Configure(o.SerializerOptions));
+        Ledger.Api.Security.LedgerAuth.AddLedgerAuth(services, builder.Configuration);
         // Problems the framework writes itself (unknown route, wrong method, wrong media type) get a code too.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
@@ -40,6 +41,9 @@ public static class LedgerSetup
                 StatusCodes.Status413PayloadTooLarge => "BodyTooLarge",
                 StatusCodes.Status415UnsupportedMediaType => "UnsupportedMediaType",
                 StatusCodes.Status400BadRequest => "BadRequest",
+                StatusCodes.Status401Unauthorized => "Unauthorized",
+                StatusCodes.Status403Forbidden => "Forbidden",
+                StatusCodes.Status429TooManyRequests => "TooManyRequests",
                 _ => "Error",
             };
         });
@@ -106,13 +110,18 @@ public static class LedgerSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        Ledger.Api.Security.LedgerAuth.UseSecurityHeaders(app);
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
 
-        app.MapOpenApi();
-        app.MapScalarApiReference("/docs", o => o.WithTitle("Ledger API"));
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = DatabaseHealthCheck.WriteAsync });
+        // Public: health, the OpenAPI document and its UI. Everything else needs a token (the fallback policy).
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Ledger API")).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = DatabaseHealthCheck.WriteAsync }).AllowAnonymous();
 
         OpenHouseholdEndpoint.Map(app);
         JoinMemberEndpoint.Map(app);

@@ -42,7 +42,8 @@ public static class WriteEndpoint
         var expectedVersion = ParseIfMatch(request).Version;
 
         var headerErrors = new List<FieldError>();
-        var actor = Header(request, "X-Actor", headerErrors) ?? "anonymous";
+        // The actor is who the token speaks for; a header cannot claim to be someone else.
+        var actor = Ledger.Api.Security.LedgerAuth.Actor(http.User) ?? "anonymous";
         var reason = Header(request, "X-Reason", headerErrors, Check.MaxReasonLength);
         var idempotencyKey = Header(request, "Idempotency-Key", headerErrors);
         var correlationId = Header(request, "X-Correlation-Id", headerErrors)

@@ -11,6 +11,7 @@ public static class CorrectMemberDetailsEndpoint
                 (body, _) => body with { PersonId = PersonIds.Parse(personId) },
                 (_, version, _, id) => new WriteAnswer(StatusCodes.Status200OK, new VersionAnswer(version), id, version, null)))
         .WithName(nameof(CorrectMemberDetails))
+        .RequireAuthorization(Ledger.Api.Security.Access.HouseholdWrite)
         .WithSummary("Correct a member's recorded details; only the fields given change.")
         .Accepts<CorrectMemberDetails>("application/json")
         .Produces<VersionAnswer>()

@@ -18,6 +18,7 @@ public static class JoinMemberEndpoint
                         id, version, $"/households/{id}");
                 }))
         .WithName(nameof(JoinMember))
+        .RequireAuthorization(Ledger.Api.Security.Access.HouseholdWrite)
         .WithSummary("A person joins the household.")
         .Accepts<JoinMember>("application/json")
         .Produces<MemberJoinedAnswer>(StatusCodes.Status201Created)

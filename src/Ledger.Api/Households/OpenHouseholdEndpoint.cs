@@ -28,6 +28,7 @@ public static class OpenHouseholdEndpoint
                 });
         })
         .WithName(nameof(OpenHousehold))
+        .RequireAuthorization(Ledger.Api.Security.Access.HouseholdWrite)
         .WithSummary("Open a household (family account) with its holder as first member.")
         .Accepts<OpenHousehold>("application/json")
         .Produces<HouseholdOpenedAnswer>(StatusCodes.Status201Created)

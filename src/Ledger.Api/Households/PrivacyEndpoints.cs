@@ -13,6 +13,7 @@ public static class PrivacyEndpoints
                     (body, _) => body with { PersonId = PersonIds.Parse(personId) },
                     (_, version, _, id) => new WriteAnswer(StatusCodes.Status200OK, new VersionAnswer(version), id, version, null)))
             .WithName(nameof(RecordConsent)).WithTags("Privacy")
+        .RequireAuthorization(Ledger.Api.Security.Access.HouseholdWrite)
             .WithSummary("Record that a person gave (given: true) or withdrew (given: false) consent to a purpose.")
             .Accepts<RecordConsent>("application/json").Produces<VersionAnswer>().ProducesWriteProblems();
 
@@ -22,6 +23,7 @@ public static class PrivacyEndpoints
                     (_, version, events, id) => new WriteAnswer(StatusCodes.Status200OK,
                         new ErasureAnswer(version, events.OfType<ProcessingRestricted>().Single().RetainedUntil), id, version, null)))
             .WithName(nameof(RequestErasure)).WithTags("Privacy")
+        .RequireAuthorization(Ledger.Api.Security.Access.HouseholdWrite)
             .WithSummary("A person asks for erasure: processing is restricted now; their data key is destroyed when the records' retention ends.")
             .Accepts<RequestErasure>("application/json").Produces<ErasureAnswer>().ProducesWriteProblems();
     }

@@ -100,6 +100,7 @@ public static class PolicyEndpoints
     private static RouteHandlerBuilder Describe<TBody, TAnswer>(this RouteHandlerBuilder endpoint, string name, string summary, int status)
         where TBody : notnull =>
         endpoint.WithName(name).WithSummary(summary).WithTags("Policies")
+            .RequireAuthorization(Ledger.Api.Security.Access.HouseholdWrite)
             .Accepts<TBody>("application/json")
             .Produces<TAnswer>(status)
             .ProducesWriteProblems();

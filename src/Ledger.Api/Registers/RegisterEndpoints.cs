@@ -24,13 +24,13 @@ public static class RegisterEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/registers/claims", ClaimsAsync).WithName("ClaimsRegister").WithTags("Registers")
+        app.MapGet("/registers/claims", ClaimsAsync).WithName("ClaimsRegister").WithTags("Registers").RequireAuthorization(Ledger.Api.Security.Access.Registers)
             .WithSummary("Claims across households; filter by status, category and loss-date range.")
             .Produces<IReadOnlyList<ClaimRegisterEntry>>().ProducesValidationProblem();
-        app.MapGet("/registers/renewals", RenewalsAsync).WithName("RenewalsRegister").WithTags("Registers")
+        app.MapGet("/registers/renewals", RenewalsAsync).WithName("RenewalsRegister").WithTags("Registers").RequireAuthorization(Ledger.Api.Security.Access.Registers)
             .WithSummary("Policies whose current term ends within N days (default 30) and are not ended or declined.")
             .Produces<IReadOnlyList<RenewalDueEntry>>().ProducesValidationProblem();
-        app.MapGet("/reports/automation", AutomationAsync).WithName("AutomationReport").WithTags("Registers")
+        app.MapGet("/reports/automation", AutomationAsync).WithName("AutomationReport").WithTags("Registers").RequireAuthorization(Ledger.Api.Security.Access.Registers)
             .WithSummary("Automated vs referred underwriting, claims and policy changes, with ratios beside the targets 70% / 40% / 80%.")
             .Produces<AutomationReport>().ProducesValidationProblem();
     }

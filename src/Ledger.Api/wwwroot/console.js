@@ -28,7 +28,11 @@ class ApiError extends Error {
 }
 
 async function api(path, signal) {
-  const res = await fetch(path, { headers: { Accept: 'application/json, application/problem+json' }, signal }).catch((e) => {
+  // The API needs a bearer token (support role): pasted once, kept for this browser tab only.
+  const token = sessionStorage.getItem('ledger.token');
+  const headers = { Accept: 'application/json, application/problem+json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(path, { headers, signal }).catch((e) => {
     throw e.name === 'AbortError' ? e : new ApiError({ title: 'The API did not answer.', detail: `${path}: ${e.message}` });
   });
   const isJson = /json/i.test(res.headers.get('Content-Type') || '');
@@ -405,3 +409,14 @@ function init() {
 }
 
 init();
+
+// Token field: `ledger token --role support --name you` prints one.
+(function tokenField() {
+  const input = document.getElementById('token');
+  if (!input) return;
+  input.value = sessionStorage.getItem('ledger.token') || '';
+  input.addEventListener('change', () => {
+    const value = input.value.trim();
+    if (value) sessionStorage.setItem('ledger.token', value); else sessionStorage.removeItem('ledger.token');
+  });
+})();

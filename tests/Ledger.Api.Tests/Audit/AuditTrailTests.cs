@@ -20,7 +20,7 @@ public sealed class AuditTrailTests(LedgerFixture fixture) : LedgerTest(fixture)
     {
         var (household, _, _) = await Api.OpenHousehold("张伟");
         await Api.Post($"/households/{household}/members", new { name = "李娜", dateOfBirth = "1987-09-03", relationship = "spouse", effectiveDate = "2025-01-01" },
-            ("X-Actor", "clerk.li"), ("X-Reason", "%E7%BB%93%E5%A9%9A"));
+            LedgerFixture.As("clerk.li"), ("X-Reason", "%E7%BB%93%E5%A9%9A"));
 
         var page = await Api.Get($"/audit?householdId={household}");
 

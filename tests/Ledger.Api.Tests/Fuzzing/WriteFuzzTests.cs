@@ -62,7 +62,7 @@ public sealed class WriteFuzzTests(LedgerFixture fixture) : LedgerTest(fixture)
             Gen.Const(Array.Empty<(string, string)>()),
             Gen.Const(new[] { ("If-Match", "\"abc\"") }),
             Gen.Const(new[] { ("If-Match", "\"1\"") }),
-            Gen.String[1, 300].Select(s => new[] { ("X-Actor", s) }),
+            Gen.String[1, 300].Select(s => new[] { ("X-Reason", s) }),
             Gen.String[1, 300].Select(s => new[] { ("Idempotency-Key", s) }));
         var requests = 0;
 

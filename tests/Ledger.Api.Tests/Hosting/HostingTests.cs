@@ -83,7 +83,7 @@ public sealed class HostingTests(LedgerFixture fixture) : LedgerTest(fixture)
     {
         var (id, _, number) = await Api.OpenHousehold("Zoë Martin");
         var spouse = await Api.Join(id, "Lucas Martin", "spouse", "1988-07-22");
-        await Api.Post($"/households/{id}/members/{spouse}/leave", new { effectiveDate = "2025-05-31", cause = "moved" }, ("X-Actor", "clerk.wang"));
+        await Api.Post($"/households/{id}/members/{spouse}/leave", new { effectiveDate = "2025-05-31", cause = "moved" }, LedgerFixture.As("clerk.wang"));
 
         var (exit, output) = await Repo.RunLedgerAsync(["replay", number, "--to-version", "3", "--on", "2025-06-01"],
             new Dictionary<string, string?> { ["ConnectionStrings__Ledger"] = Fixture.ConnectionString, ["Ledger__SeedDemo"] = "false" },

@@ -27,7 +27,7 @@ public sealed class ContractSnapshotTests(LedgerFixture fixture) : LedgerTest(fi
     {
         var (id, holder, _) = await Api.OpenHousehold("张伟");
         var spouse = (await Api.Post($"/households/{id}/members", new { name = "李娜", dateOfBirth = "1987-09-03", relationship = "spouse", effectiveDate = "2025-01-01", idNumber = "110101198709030022" },
-            ("X-Actor", "clerk.li"))).Id("personId");
+            LedgerFixture.As("clerk.li"))).Id("personId");
         var policy = (await Api.Post($"/households/{id}/policies", new
         {
             category = "medical", productCode = "MED-FAMILY", policyholderId = holder, termStart = "2025-01-01", termEnd = "2025-12-31",

@@ -133,7 +133,7 @@ public sealed class ReadTests(LedgerFixture fixture) : LedgerTest(fixture)
         var (id, _, _) = await Api.OpenHousehold();
         var reason = Uri.EscapeDataString("出生证明已收到");
         await Api.Post($"/households/{id}/members", new { name = "张子墨", dateOfBirth = "2025-03-20", relationship = "child", effectiveDate = "2025-03-20" },
-            ("X-Actor", "clerk.li"), ("X-Reason", reason), ("X-Correlation-Id", "corr-123"), ("X-Causation-Id", "msg-9"));
+            LedgerFixture.As("clerk.li"), ("X-Reason", reason), ("X-Correlation-Id", "corr-123"), ("X-Causation-Id", "msg-9"));
 
         var history = await Api.Get($"/households/{id}/history");
 
@@ -142,7 +142,7 @@ public sealed class ReadTests(LedgerFixture fixture) : LedgerTest(fixture)
         Assert.Equal(["HouseholdOpened", "MemberJoined", "MemberJoined"], history.Json.EnumerateArray().Select(e => e.GetProperty("type").GetString()!).ToArray());
         Assert.Equal([1L, 2L, 3L], history.Json.EnumerateArray().Select(e => e.GetProperty("version").GetInt64()).ToArray());
         var first = history.Json[0];
-        Assert.Equal("anonymous", first.GetProperty("actor").GetString());
+        Assert.Equal(LedgerFixture.DefaultUser, first.GetProperty("actor").GetString());
         Assert.Equal("2025-01-01", first.GetProperty("effectiveDate").GetString());
         var joined = history.Json[2];
         Assert.Equal("clerk.li", joined.GetProperty("actor").GetString());

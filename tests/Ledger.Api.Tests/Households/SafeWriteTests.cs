@@ -141,9 +141,9 @@ public sealed class SafeWriteTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
-    public async Task An_overlong_actor_header_is_400()
+    public async Task An_overlong_idempotency_key_is_400()
     {
         var (id, _, _) = await Api.OpenHousehold();
-        await Refused(400, "ValidationFailed", () => Api.Post($"/households/{id}/members", Child("张子涵"), ("X-Actor", new string('a', 500))));
+        await Refused(400, "ValidationFailed", () => Api.Post($"/households/{id}/members", Child("张子涵"), ("Idempotency-Key", new string('k', 500))));
     }
 }

@@ -22,6 +22,17 @@ public sealed class LedgerFixture : IAsyncLifetime
 
     private EmbeddedPostgres? _postgres;
 
+    public const string DefaultUser = "test.user";
+
+    public static readonly byte[] SigningKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+    public static string Token(string name, params string[] roles) =>
+        Ledger.Api.Security.LedgerAuth.CreateToken(SigningKey, "ledger", "ledger", name, roles, "default", TimeSpan.FromHours(1));
+
+    /// <summary>A header that makes one request as <paramref name="name"/> (a clerk unless roles are given).</summary>
+    public static (string, string) As(string name, params string[] roles) =>
+        ("Authorization", "Bearer " + Token(name, roles.Length == 0 ? [Ledger.Api.Security.Roles.Clerk] : roles));
+
     public FakeClock Clock { get; } = new(Start);
     public IAlbaHost Host { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
@@ -46,6 +57,8 @@ public sealed class LedgerFixture : IAsyncLifetime
             web.UseSetting("ConnectionStrings:Ledger", ConnectionString);
             web.UseSetting("Ledger:SeedDemo", "false");
             web.UseSetting("Ledger:SweepInterval", "0");
+            web.UseSetting("Ledger:Auth:SigningKey", Convert.ToBase64String(SigningKey));
+            web.UseSetting("Ledger:RateLimit:PerMinute", "1000000");
             web.ConfigureServices(services =>
             {
                 services.AddSingleton<IClock>(Clock);
@@ -54,6 +67,8 @@ public sealed class LedgerFixture : IAsyncLifetime
             });
         });
         Client = Host.Server.CreateClient();
+        // Most tests act as one user holding every role; the role matrix and actor tests use their own tokens.
+        Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token(DefaultUser, Ledger.Api.Security.Roles.All));
     }
 
     public async Task DisposeAsync()
