@@ -22,7 +22,7 @@ public static class AuditEndpoints
             .WithSummary("Recompute the hash chains from the stored events and name the first broken household and version.")
             .Produces<VerificationResult>().ProducesValidationProblem();
         app.MapGet("/audit/digests", async (IQuerySession session, int? limit, CancellationToken ct) =>
-                TypedResults.Json(await session.Query<PublishedDigest>().OrderByDescending(d => d.Id).Take(Math.Clamp(limit ?? 30, 1, 3650)).ToListAsync(ct), LedgerJson.Options))
+                TypedResults.Json(await session.Query<PublishedDigest>().Where(d => d.AnyTenant()).OrderByDescending(d => d.Id).Take(Math.Clamp(limit ?? 30, 1, 3650)).ToListAsync(ct), LedgerJson.Options))
             .WithName("PublishedDigests").WithTags("Audit").RequireAuthorization(Ledger.Api.Security.Access.Audit)
             .WithSummary("The digests the ledger published, one per business day, newest first.")
             .Produces<IReadOnlyList<PublishedDigest>>();
@@ -48,7 +48,8 @@ public static class AuditEndpoints
         if (errors.Count > 0) return Problems.Validation(errors);
 
         await using var session = store.QuerySession();
-        IQueryable<AuditEntry> query = session.Query<AuditEntry>().Where(a => a.Sequence > cursor);
+        // The audit trail is the regulator's: every tenant's events.
+        IQueryable<AuditEntry> query = session.Query<AuditEntry>().Where(a => a.AnyTenant() && a.Sequence > cursor);
         if (fromInstant is { } f) query = query.Where(a => a.RecordedAt >= f);
         if (toInstant is { } t) query = query.Where(a => a.RecordedAt <= t);
         if (household is { } hh) query = query.Where(a => a.HouseholdId == hh);

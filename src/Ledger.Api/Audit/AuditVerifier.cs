@@ -82,7 +82,7 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource, IDocumentStore st
         var stored = new Dictionary<long, string>();
         await using (var session = store.QuerySession())
         {
-            foreach (var row in await session.Query<AuditEntry>().Where(a => a.HouseholdId == householdId).ToListAsync(ct))
+            foreach (var row in await session.Query<AuditEntry>().Where(a => a.AnyTenant() && a.HouseholdId == householdId).ToListAsync(ct))
                 stored[row.Version] = row.Hash;
         }
 

@@ -26,11 +26,17 @@ public static class FhirExport
     private const string Insurer = "Ledger insurer";
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/households/{householdId}/fhir", async (IQuerySession session, BusinessCalendar calendar, string householdId, CancellationToken ct) =>
+        app.MapGet("/households/{householdId}/fhir", async (IDocumentStore store, BusinessCalendar calendar, string householdId, CancellationToken ct) =>
             {
-                var household = await ReadHousehold.FindAsync(session, householdId, ct);
-                if (household is null) return Problems.UnknownHousehold();
-                var revealed = (await Ledger.Api.Privacy.PersonalDataVault.RevealAsync(session, household, ct))!;
+                // A regulator's export: find the household in whichever tenant holds it, then read it in that tenant.
+                await using var any = store.QuerySession();
+                var found = Guid.TryParse(householdId, out var id)
+                    ? await any.Query<Household>().Where(h => h.AnyTenant() && h.Id == id).FirstOrDefaultAsync(ct)
+                    : await any.Query<Household>().Where(h => h.AnyTenant() && h.Number == householdId.Trim().ToUpperInvariant()).FirstOrDefaultAsync(ct);
+                if (found is null) return Problems.UnknownHousehold();
+                var tenant = (await any.MetadataForAsync(found, ct))?.TenantId ?? Ledger.Api.Security.Tenancy.Default;
+                await using var session = store.QuerySession(tenant);
+                var revealed = (await Ledger.Api.Privacy.PersonalDataVault.RevealAsync(session, found, ct))!;
                 return Results.Text(Bundle(revealed, calendar.Today, calendar.Now).ToJson(), "application/fhir+json");
             })
             .WithName("HouseholdFhirBundle").WithTags("Audit").RequireAuthorization(Ledger.Api.Security.Access.Audit)

@@ -21,6 +21,9 @@ public sealed class ReplayInput : NetCoreInput
 
     [Description("Evaluate the resulting view on this date (default today)"), FlagAlias("on")]
     public string? OnFlag { get; set; }
+
+    [Description("The insurer (tenant) the household belongs to (default: default)"), FlagAlias("tenant")]
+    public string TenantFlag { get; set; } = Ledger.Api.Security.Tenancy.Default;
 }
 
 [Description("Replay a household's history event by event and print the resulting view", Name = "replay")]
@@ -38,7 +41,7 @@ public sealed class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var calendar = host.Services.GetRequiredService<BusinessCalendar>();
-        await using var session = store.QuerySession();
+        await using var session = store.QuerySession(input.TenantFlag);
 
         Instant? knownAt = null;
         if (input.KnownAtFlag is { } knownText)

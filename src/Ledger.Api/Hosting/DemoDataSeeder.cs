@@ -29,7 +29,7 @@ public sealed class DemoDataSeeder(
 
         await using var scope = services.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<IDocumentStore>();
-        await using (var session = store.QuerySession())
+        await using (var session = store.QuerySession(Ledger.Api.Security.Tenancy.Default))
         {
             if (await session.Query<Household>().AnyAsync(stoppingToken)) return;
         }
@@ -136,7 +136,7 @@ public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers)
     }
 
     private Task SendAsync(Guid household, object command, string operation, CancellationToken ct, string? reason = null) =>
-        bus.InvokeAsync<WriteAnswer>(
+        bus.InvokeForTenantAsync<WriteAnswer>(Ledger.Api.Security.Tenancy.Default,
             new HouseholdCommand(household, command,
                 new WriteContext(operation, "demo-seed", reason ?? "Demo data", Guid.NewGuid().ToString("N"), $"demo:{Guid.NewGuid():N}", null, null, ""),
                 (version, _) => new WriteAnswer(200, new VersionAnswer(version), household, version, null)),

@@ -63,6 +63,9 @@ public static class LedgerSetup
                 // Rich mode: inline projections see each event's version and sequence (the audit trail and its
                 // hash chain need them), at some cost in append speed. See docs/decisions/0004-append-mode.md.
                 opts.Events.AppendMode = EventAppendMode.Rich;
+                // Insurers share one database: every event and document carries its tenant (docs/security.md).
+                opts.Events.TenancyStyle = JasperFx.MultiTenancy.TenancyStyle.Conjoined;
+                opts.Policies.AllDocumentsAreMultiTenanted();
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Events.MetadataConfig.HeadersEnabled = true;

@@ -86,7 +86,7 @@ public static class WriteEndpoint
         {
             try
             {
-                var result = await bus.InvokeAsync<WriteAnswer>(message, ct, TimeSpan.FromSeconds(30));
+                var result = await bus.InvokeForTenantAsync<WriteAnswer>(Ledger.Api.Security.Tenancy.Of(http.User), message, ct, TimeSpan.FromSeconds(30));
                 if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
                 return Answer(http, result.Status, result.Body, result.Version, result.Location);
             }

@@ -84,8 +84,9 @@ public static class ReadHousehold
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> ListAsync(IQuerySession session, string? number, string? name, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, IDocumentStore store, string? number, string? name, int? limit, CancellationToken ct)
     {
+        await using var session = store.QuerySession(Ledger.Api.Security.Tenancy.Of(http.User));
         var take = Math.Clamp(limit ?? 50, 1, 500);
         IQueryable<Household> query = session.Query<Household>();
         if (!string.IsNullOrWhiteSpace(number)) query = query.Where(h => h.Number == number.Trim().ToUpperInvariant());
@@ -102,15 +103,17 @@ public static class ReadHousehold
         return TypedResults.Json(summaries, LedgerJson.Options);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, IQuerySession session, BusinessCalendar calendar, string householdId, CancellationToken ct)
+    private static async Task<IResult> GetAsync(HttpContext http, IDocumentStore store, BusinessCalendar calendar, string householdId, CancellationToken ct)
     {
+        await using var session = store.QuerySession(Ledger.Api.Security.Tenancy.Of(http.User));
         var household = await FindAsync(session, householdId, ct);
         return household is null ? Problems.UnknownHousehold() : View(http, (await PersonalDataVault.RevealAsync(session, household, ct))!, calendar.Today, null);
     }
 
     private static async Task<IResult> CoverageAsync(
-        HttpContext http, IQuerySession session, BusinessCalendar calendar, string householdId, string? on, string? knownAt, CancellationToken ct)
+        HttpContext http, IDocumentStore store, BusinessCalendar calendar, string householdId, string? on, string? knownAt, CancellationToken ct)
     {
+        await using var session = store.QuerySession(Ledger.Api.Security.Tenancy.Of(http.User));
         var errors = new List<Ledger.Domain.FieldError>();
         var date = ParseDate(on, "on", errors) ?? calendar.Today;
         Instant? known = null;
@@ -133,8 +136,9 @@ public static class ReadHousehold
             : View(http, (await PersonalDataVault.RevealAsync(session, then, ct))!, date, instant);
     }
 
-    private static async Task<IResult> HistoryAsync(IQuerySession session, string householdId, CancellationToken ct)
+    private static async Task<IResult> HistoryAsync(HttpContext http, IDocumentStore store, string householdId, CancellationToken ct)
     {
+        await using var session = store.QuerySession(Ledger.Api.Security.Tenancy.Of(http.User));
         var household = await FindAsync(session, householdId, ct);
         if (household is null) return Problems.UnknownHousehold();
         var events = await session.Events.FetchStreamAsync(household.Id, token: ct);
@@ -143,8 +147,9 @@ public static class ReadHousehold
     }
 
     private static async Task<IResult> ReplayAsync(
-        HttpContext http, IQuerySession session, BusinessCalendar calendar, string householdId, string version, string? on, CancellationToken ct)
+        HttpContext http, IDocumentStore store, BusinessCalendar calendar, string householdId, string version, string? on, CancellationToken ct)
     {
+        await using var session = store.QuerySession(Ledger.Api.Security.Tenancy.Of(http.User));
         var errors = new List<Ledger.Domain.FieldError>();
         var date = ParseDate(on, "on", errors) ?? calendar.Today;
         if (!long.TryParse(version, out var v) || v < 1) errors.Add(new("version", $"'{version}' is not a version (1, 2, ...)"));

@@ -22,31 +22,46 @@ public sealed record SweepResult(LocalDate Date, int Households, int Events);
 /// </summary>
 public static class RunSweepHandler
 {
-    public static Task<SweepResult> Handle(RunSweep message, IDocumentStore store, IMessageBus bus, BusinessCalendar calendar, CancellationToken ct) =>
+    public static Task<SweepResult> Handle(RunSweep message, IDocumentStore store, IMessageBus bus, BusinessCalendar calendar, ILogger<RunSweep> logger, CancellationToken ct) =>
         Sweeper.SweepAsync(store, calendar, message.Date,
-            command => bus.InvokeAsync<WriteAnswer>(command, ct, TimeSpan.FromMinutes(1)), ct);
+            (tenant, command) => bus.InvokeForTenantAsync<WriteAnswer>(tenant, command, ct, TimeSpan.FromMinutes(1)), ct, logger);
 }
 
 public static class Sweeper
 {
     public static async Task<SweepResult> SweepAsync(
-        IDocumentStore store, BusinessCalendar calendar, LocalDate date, Func<HouseholdCommand, Task<WriteAnswer>> execute, CancellationToken ct)
+        IDocumentStore store, BusinessCalendar calendar, LocalDate date, Func<string, HouseholdCommand, Task<WriteAnswer>> execute, CancellationToken ct,
+        ILogger? logger = null)
     {
         if (date > calendar.Today)
             throw new Ledger.Domain.DomainRuleViolated("DateInFuture", $"A sweep records what is due by a date up to today ({calendar.Today:yyyy-MM-dd}).");
-        IReadOnlyList<Guid> households;
+        // Households with policies, or with someone whose erasure waits for the end of retention; in every tenant.
+        var households = new List<(Guid Id, string Tenant)>();
         await using (var session = store.QuerySession())
-            households = await session.QueryAsync<Guid>(
-                "select id from ledger.mt_doc_household where jsonb_array_length(data -> 'policies') > 0 order by id", ct);
+        {
+            await using var reader = await session.ExecuteReaderAsync(new Npgsql.NpgsqlCommand(
+                "select id, tenant_id from ledger.mt_doc_household where jsonb_array_length(data -> 'policies') > 0 " +
+                "or exists (select 1 from jsonb_array_elements(data -> 'people') p where p ->> 'erasureRequestedOn' is not null " +
+                "and coalesce((p ->> 'shredded')::boolean, false) = false) order by id"), ct);
+            while (await reader.ReadAsync(ct)) households.Add((reader.GetGuid(0), reader.GetString(1)));
+        }
 
         var recorded = 0;
-        foreach (var householdId in households)
+        foreach (var (householdId, tenant) in households)
         {
-            var answer = await execute(new HouseholdCommand(householdId, new SweepHousehold(date),
-                new WriteContext(nameof(SweepHousehold), "sweep", $"Transitions due by {date:yyyy-MM-dd}",
-                    Guid.NewGuid().ToString("N"), $"sweep:{date:yyyy-MM-dd}", null, null, ""),
-                (version, events) => new WriteAnswer(200, events.Count, householdId, version, null)));
-            recorded += (int)answer.Body;
+            try
+            {
+                var answer = await execute(tenant, new HouseholdCommand(householdId, new SweepHousehold(date),
+                    new WriteContext(nameof(SweepHousehold), "sweep", $"Transitions due by {date:yyyy-MM-dd}",
+                        Guid.NewGuid().ToString("N"), $"sweep:{date:yyyy-MM-dd}", null, null, ""),
+                    (version, events) => new WriteAnswer(200, events.Count, householdId, version, null)));
+                recorded += (int)answer.Body;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One household that cannot be swept must not stop the others; the next sweep tries it again.
+                logger?.LogError(e, "Sweep of household {Household} failed", householdId);
+            }
         }
         return new SweepResult(date, households.Count, recorded);
     }
@@ -73,7 +88,14 @@ public sealed partial class SweepScheduler(IServiceProvider services, IConfigura
                 var today = scope.ServiceProvider.GetRequiredService<BusinessCalendar>().Today;
                 var result = await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync<SweepResult>(new RunSweep(today), stoppingToken);
                 if (result.Events > 0) logger.LogInformation("Sweep for {Date} recorded {Events} transitions in {Households} households", result.Date, result.Events, result.Households);
-                await PublishDailyDigestAsync(scope.ServiceProvider, today, stoppingToken);
+                try
+                {
+                    await PublishDailyDigestAsync(scope.ServiceProvider, today, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Publishing the daily digest failed");
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -95,8 +117,15 @@ public sealed partial class SweepScheduler
         if (await session.LoadAsync<Ledger.Api.Audit.PublishedDigest>(id, ct) is not null) return;
         var calendar = services.GetRequiredService<BusinessCalendar>();
         var digest = await services.GetRequiredService<Ledger.Api.Audit.AuditVerifier>().DigestAsync(calendar.Now.ToDateTimeOffset(), ct);
-        session.Store(new Ledger.Api.Audit.PublishedDigest(id, digest));
-        await session.SaveChangesAsync(ct);
+        // Insert, never overwrite: once a day's digest is published it must not change (two nodes may race here).
+        session.Insert(new Ledger.Api.Audit.PublishedDigest(id, digest));
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (e is JasperFx.DocumentAlreadyExistsException || e.InnerException is Npgsql.PostgresException { SqlState: "23505" })
+        {
+        }
     }
 }
 
@@ -129,9 +158,9 @@ public sealed class SweepCommand : JasperFxAsyncCommand<SweepInput>
                 }
                 date = parsed.Value;
             }
-            var result = await Sweeper.SweepAsync(store, calendar, date, async command =>
+            var result = await Sweeper.SweepAsync(store, calendar, date, async (tenant, command) =>
             {
-                await using var session = store.LightweightSession();
+                await using var session = store.LightweightSession(tenant);
                 return await HouseholdCommandHandler.Handle(command, session, calendar, CancellationToken.None);
             }, CancellationToken.None);
             AnsiConsole.MarkupLine($"Swept {result.Households} households for {LedgerJson.Format(result.Date)}: recorded {result.Events} transitions.");

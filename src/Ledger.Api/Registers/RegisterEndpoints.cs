@@ -35,7 +35,13 @@ public static class RegisterEndpoints
             .Produces<AutomationReport>().ProducesValidationProblem();
     }
 
-    private static async Task<IResult> ClaimsAsync(IQuerySession session, string? status, string? category, string? from, string? to, int? limit, CancellationToken ct)
+    /// <summary>Regulators read across tenants; everyone else within their own.</summary>
+    private static IQueryable<T> Scoped<T>(IQuerySession session, HttpContext http) where T : notnull =>
+        Ledger.Api.Security.Tenancy.AcrossTenants(http.User)
+            ? session.Query<T>().Where(x => x.AnyTenant())
+            : session.Query<T>().Where(x => x.TenantIsOneOf(Ledger.Api.Security.Tenancy.Of(http.User)));
+
+    private static async Task<IResult> ClaimsAsync(HttpContext http, IQuerySession session, string? status, string? category, string? from, string? to, int? limit, CancellationToken ct)
     {
         var errors = new List<FieldError>();
         var statusValue = ParseEnum<ClaimStatus>(status, "status", errors);
@@ -45,7 +51,7 @@ public static class RegisterEndpoints
         if (fromDate is { } f && toDate is { } t && t < f) errors.Add(new("to", "must not be before from"));
         if (errors.Count > 0) return Problems.Validation(errors);
 
-        IQueryable<ClaimRegisterEntry> query = session.Query<ClaimRegisterEntry>();
+        var query = Scoped<ClaimRegisterEntry>(session, http);
         if (statusValue is { } s) query = query.Where(c => c.Status == s);
         if (categoryValue is { } c) query = query.Where(x => x.Category == c);
         if (fromDate is { } fd) { var d = fd.ToDateOnly(); query = query.Where(x => x.LossDate >= d); }
@@ -54,7 +60,7 @@ public static class RegisterEndpoints
         return TypedResults.Json(rows, LedgerJson.Options);
     }
 
-    private static async Task<IResult> RenewalsAsync(IQuerySession session, BusinessCalendar calendar, string? within, CancellationToken ct)
+    private static async Task<IResult> RenewalsAsync(HttpContext http, IQuerySession session, BusinessCalendar calendar, string? within, CancellationToken ct)
     {
         var days = 30;
         if (within is not null && (!int.TryParse(within, out days) || days is < 0 or > 366))
@@ -62,7 +68,7 @@ public static class RegisterEndpoints
         var today = calendar.Today;
         var first = today.ToDateOnly();
         var last = today.PlusDays(days).ToDateOnly();
-        var rows = await session.Query<PolicyRegisterEntry>()
+        var rows = await Scoped<PolicyRegisterEntry>(session, http)
             .Where(p => !p.Ended && !p.RenewalDeclined && p.TermEnd >= first && p.TermEnd <= last)
             .OrderBy(p => p.TermEnd).ToListAsync(ct);
         return TypedResults.Json(rows.Select(p => new RenewalDueEntry(p.Id, p.HouseholdId, p.Category, p.ProductCode,
@@ -70,7 +76,7 @@ public static class RegisterEndpoints
             p.GuaranteedRenewalUntil is { } g && p.TermEnd < g)).ToList(), LedgerJson.Options);
     }
 
-    private static async Task<IResult> AutomationAsync(IDocumentStore store, IQuerySession session, BusinessCalendar calendar, string? from, string? to, CancellationToken ct)
+    private static async Task<IResult> AutomationAsync(HttpContext http, IDocumentStore store, IQuerySession session, BusinessCalendar calendar, string? from, string? to, CancellationToken ct)
     {
         var errors = new List<FieldError>();
         var fromDate = ParseDate(from, "from", errors) ?? new LocalDate(1900, 1, 1);
@@ -79,7 +85,7 @@ public static class RegisterEndpoints
         if (errors.Count > 0) return Problems.Validation(errors);
         var f = fromDate.AtStartOfDayInZone(calendar.Zone).ToDateTimeOffset();
         var t = toDate.PlusDays(1).AtStartOfDayInZone(calendar.Zone).ToDateTimeOffset();
-        var decisions = await session.Query<AutomationDecision>().Where(d => d.DecidedAt >= f && d.DecidedAt < t).ToListAsync(ct);
+        var decisions = await Scoped<AutomationDecision>(session, http).Where(d => d.DecidedAt >= f && d.DecidedAt < t).ToListAsync(ct);
         RatioLine Line(DecisionKind kind, decimal target)
         {
             var of = decisions.Where(d => d.Kind == kind).ToList();

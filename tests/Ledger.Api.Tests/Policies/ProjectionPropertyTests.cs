@@ -59,7 +59,7 @@ public sealed class ProjectionPropertyTests(LedgerFixture fixture) : LedgerTest(
                 if (op == 4 && answer.Code == 201) policies.Add(answer.Id("policyId"));
             }
 
-            await using var session = store.QuerySession();
+            await using var session = store.QuerySession(Ledger.Api.Security.Tenancy.Default);
             var events = await session.Events.FetchStreamAsync(household);
             var stored = await session.LoadAsync<Household>(household);
             Assert.Equal(Json(Fold(events)), Json(stored));

@@ -1,0 +1,66 @@
+using Ledger.Api.Security;
+using Ledger.Api.Tests.Infrastructure;
+
+namespace Ledger.Api.Tests.Security;
+
+/// <summary>A household of insurer A does not exist for insurer B (404, never 403); regulators read across insurers.</summary>
+public sealed class TenancyTests(LedgerFixture fixture) : LedgerTest(fixture)
+{
+    private static (string, string) TenantUser(string tenant, params string[] roles) =>
+        ("Authorization", "Bearer " + LedgerAuth.CreateToken(LedgerFixture.SigningKey, "ledger", "ledger", $"{tenant}.user", roles, tenant, TimeSpan.FromHours(1)));
+
+    [Fact]
+    public async Task Another_insurer_cannot_read_write_replay_or_find_a_household()
+    {
+        var insurerA = TenantUser("insurer-a", Roles.Clerk, Roles.Support, Roles.ClaimsAssessor);
+        var insurerB = TenantUser("insurer-b", Roles.Clerk, Roles.Support, Roles.ClaimsAssessor);
+        var opened = await Api.Post("/households", new { holder = new { name = "张伟", dateOfBirth = "1985-04-12" }, openedOn = "2025-01-01" }, insurerA);
+        Assert.Equal(201, opened.Code);
+        var id = opened.Id("householdId");
+        var number = opened.Str("householdNumber");
+        var holder = opened.Id("holderId");
+
+        Assert.Equal(200, (await Api.Send(HttpMethod.Get, $"/households/{id}", null, [insurerA])).Code);
+        foreach (var url in new[] { $"/households/{id}", $"/households/{number}", $"/households/{id}/coverage", $"/households/{id}/history", $"/households/{id}/history/1" })
+        {
+            var answer = await Api.Send(HttpMethod.Get, url, null, [insurerB]);
+            Assert.True(answer.Code == 404, $"{url}: {answer}");
+            Assert.Equal("UnknownHousehold", answer.ProblemCode);
+        }
+        var before = await Fixture.CountEventsAsync();
+        var write = await Api.Post($"/households/{id}/members", new { name = "李娜", dateOfBirth = "1987-09-03", relationship = "spouse", effectiveDate = "2025-01-01" }, insurerB);
+        Assert.Equal(404, write.Code);
+        var leave = await Api.Post($"/households/{id}/members/{holder}/leave", new { effectiveDate = "2025-03-01", cause = "moved" }, insurerB);
+        Assert.Equal(404, leave.Code);
+        Assert.Equal(before, await Fixture.CountEventsAsync());
+        var list = await Api.Send(HttpMethod.Get, $"/households?number={number}", null, [insurerB]);
+        Assert.Equal(0, list.Json.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Regulators_read_the_audit_trail_registers_and_exports_across_insurers()
+    {
+        var a = await Api.Post("/households", new { holder = new { name = "A 户主", dateOfBirth = "1985-04-12" }, openedOn = "2024-01-01" }, TenantUser("insurer-a", Roles.Clerk));
+        var b = await Api.Post("/households", new { holder = new { name = "B 户主", dateOfBirth = "1985-04-12" }, openedOn = "2024-01-01" }, TenantUser("insurer-b", Roles.Clerk));
+        var policy = await Api.Post($"/households/{b.Id("householdId")}/policies", new
+        {
+            category = "medical", productCode = "MED-FAMILY", policyholderId = b.Id("holderId"), termStart = "2025-01-01", termEnd = "2025-06-30",
+            insured = new[] { new { personId = b.Id("holderId"), annualPremium = 1000m } },
+        }, TenantUser("insurer-b", Roles.Clerk));
+        var regulator = TenantUser("regulator-office", Roles.Regulator);
+
+        foreach (var (household, events) in new[] { (a.Id("householdId"), 2), (b.Id("householdId"), 5) })
+        {
+            var trail = await Api.Send(HttpMethod.Get, $"/audit?householdId={household}", null, [regulator]);
+            Assert.Equal(events, trail.Json.GetProperty("entries").GetArrayLength());
+            var fhir = await Api.Send(HttpMethod.Get, $"/households/{household}/fhir", null, [regulator]);
+            Assert.Equal(200, fhir.Code);
+        }
+        await Marten.Events.TestingExtensions.WaitForNonStaleProjectionDataAsync(Fixture.Host, TimeSpan.FromSeconds(60));
+        var renewals = await Api.Send(HttpMethod.Get, "/registers/renewals?within=30", null, [regulator]);
+        Assert.Contains(renewals.Json.EnumerateArray(), r => r.GetProperty("policyId").GetGuid() == policy.Id("policyId"));
+        var serviceOfA = await Api.Send(HttpMethod.Get, "/registers/renewals?within=30", null, [TenantUser("insurer-a", Roles.Service)]);
+        Assert.DoesNotContain(serviceOfA.Json.EnumerateArray(), r => r.GetProperty("policyId").GetGuid() == policy.Id("policyId"));
+        Assert.True((await Api.Send(HttpMethod.Get, $"/audit/verify?householdId={a.Id("householdId")}", null, [regulator])).Json.GetProperty("verified").GetBoolean());
+    }
+}
