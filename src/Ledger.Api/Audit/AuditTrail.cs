@@ -111,7 +111,7 @@ public sealed class AuditTrailProjection : IProjection
                       ?? throw new InvalidOperationException($"Audit chain of {e.StreamId} has no link for version {e.Version - 1}.");
             }
             var json = serializer.ToJson(e.Data);
-            var link = new AuditChain.Link(e.StreamId, e.Version, e.Sequence, e.EventTypeName, e.Timestamp, e.UserName,
+            var link = new AuditChain.Link(e.StreamId, e.Version, e.Sequence, e.EventTypeName, e.Timestamp, e.UserName ?? "anonymous",
                 AuditChain.Header(e, "reason"), AuditChain.Header(e, "operation"), e.CorrelationId, e.CausationId, json);
             var hash = AuditChain.Hash(previous, link);
             operations.Store(new AuditEntry

@@ -79,12 +79,13 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource, IDocumentStore st
 
     private async Task<(long Events, BrokenLink? Broken, Dictionary<long, string> Hashes)> RecomputeAsync(Guid householdId, CancellationToken ct)
     {
-        var stored = new Dictionary<long, string>();
+        var rows = new Dictionary<long, AuditEntry>();
         await using (var session = store.QuerySession())
         {
             foreach (var row in await session.Query<AuditEntry>().Where(a => a.AnyTenant() && a.HouseholdId == householdId).ToListAsync(ct))
-                stored[row.Version] = row.Hash;
+                rows[row.Version] = row;
         }
+        var stored = rows.ToDictionary(r => r.Key, r => r.Value.Hash);
 
         var hashes = new Dictionary<long, string>();
         var previous = AuditChain.Genesis;
@@ -101,7 +102,7 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource, IDocumentStore st
             JsonElement? headers = reader.IsDBNull(5) ? null : JsonDocument.Parse(reader.GetString(5)).RootElement;
             string? Header(string key) => headers is { ValueKind: JsonValueKind.Object } h && h.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             var link = new AuditChain.Link(householdId, version, reader.GetInt64(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), Header("reason"), Header("operation"),
+                reader.IsDBNull(4) ? "anonymous" : reader.GetString(4), Header("reason"), Header("operation"),
                 reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetString(8));
             var hash = AuditChain.Hash(previous, link);
             hashes[version] = hash;
@@ -109,6 +110,12 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource, IDocumentStore st
                 return (count, new BrokenLink(householdId, version, "The audit trail has no link for this event."), hashes);
             if (recorded != hash)
                 return (count, new BrokenLink(householdId, version, "The stored event or its metadata differs from what was recorded when it was appended."), hashes);
+            // The audit row itself is what regulators read and export: it must say exactly what the event says.
+            var row = rows[version];
+            var fromRow = AuditChain.Hash(previous, new AuditChain.Link(row.HouseholdId, row.Version, row.Sequence, row.Type, row.RecordedAt,
+                row.Actor, row.Reason, row.Operation, row.CorrelationId, row.CausationId, row.Data.GetRawText()));
+            if (row.PreviousHash != previous || fromRow != hash)
+                return (count, new BrokenLink(householdId, version, "The audit row differs from the stored event it records."), hashes);
             previous = hash;
         }
         if (stored.Keys.Any(v => v > count))

@@ -40,7 +40,7 @@ public static class LedgerSetup
                 StatusCodes.Status405MethodNotAllowed => "MethodNotAllowed",
                 StatusCodes.Status413PayloadTooLarge => "BodyTooLarge",
                 StatusCodes.Status415UnsupportedMediaType => "UnsupportedMediaType",
-                StatusCodes.Status400BadRequest => "BadRequest",
+                StatusCodes.Status400BadRequest => "ValidationFailed",
                 StatusCodes.Status401Unauthorized => "Unauthorized",
                 StatusCodes.Status403Forbidden => "Forbidden",
                 StatusCodes.Status429TooManyRequests => "TooManyRequests",
@@ -124,7 +124,13 @@ public static class LedgerSetup
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", o => o.WithTitle("Ledger API")).AllowAnonymous();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = DatabaseHealthCheck.WriteAsync }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new()
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResponseWriter = DatabaseHealthCheck.WriteAsync,
+            // A projection far behind makes the node not ready: a load balancer should stop sending it readers.
+            ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable, [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
+        }).AllowAnonymous();
 
         OpenHouseholdEndpoint.Map(app);
         JoinMemberEndpoint.Map(app);

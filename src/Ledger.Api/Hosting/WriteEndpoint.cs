@@ -45,7 +45,7 @@ public static class WriteEndpoint
         // The actor is who the token speaks for; a header cannot claim to be someone else.
         var actor = Ledger.Api.Security.LedgerAuth.Actor(http.User) ?? "anonymous";
         var reason = Header(request, "X-Reason", headerErrors, Check.MaxReasonLength);
-        var idempotencyKey = Header(request, "Idempotency-Key", headerErrors);
+        var idempotencyKey = Header(request, "Idempotency-Key", headerErrors, decode: false);
         var correlationId = Header(request, "X-Correlation-Id", headerErrors)
                             ?? Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString("N");
         var causationId = Header(request, "X-Causation-Id", headerErrors) ?? $"http:{http.TraceIdentifier}";
@@ -59,8 +59,8 @@ public static class WriteEndpoint
         var requestHash = Convert.ToHexString(SHA256.HashData(
             [.. System.Text.Encoding.UTF8.GetBytes($"{request.Method} {request.Path}\n"), .. bytes]));
 
-        if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
-            && !contentType.Contains("+json", StringComparison.OrdinalIgnoreCase))
+        if (bytes.Length > 0 && (request.ContentType is not { } contentType
+            || (!contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !contentType.Contains("+json", StringComparison.OrdinalIgnoreCase))))
             return Problems.Of(StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", "Unsupported media type.",
                 "Send the body as application/json.");
 
@@ -123,6 +123,7 @@ public static class WriteEndpoint
 
     public static bool IsConcurrencyConflict(Exception e) =>
         e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException or ExistingStreamIdCollisionException
+            or Npgsql.PostgresException { SqlState: "55P03" } // lock_timeout: too many writers queued on one household
         || (e.InnerException is { } inner && IsConcurrencyConflict(inner));
 
     public static IResult Answer(HttpContext http, int status, object body, long version, string? location)
@@ -152,15 +153,21 @@ public static class WriteEndpoint
             : (null, Problems.BadRequest("InvalidIfMatch", $"If-Match must be a stream version such as \"3\" (the ETag of a read); got {raw}."));
     }
 
-    private static string? Header(HttpRequest request, string name, List<FieldError> errors, int maxLength = MaxHeaderLength)
+    private static string? Header(HttpRequest request, string name, List<FieldError> errors, int maxLength = MaxHeaderLength, bool decode = true)
     {
-        var raw = request.Headers[name].ToString();
+        var values = request.Headers[name];
+        if (values.Count > 1)
+        {
+            errors.Add(new FieldError(name, "must be given once"));
+            return null;
+        }
+        var raw = values.ToString();
         if (raw.Length == 0) return null;
         string value;
         try
         {
             // Header values are ASCII on the wire; UTF-8 text (a reason in Chinese) arrives percent-encoded.
-            value = Uri.UnescapeDataString(raw).Trim();
+            value = (decode ? Uri.UnescapeDataString(raw) : raw).Trim();
         }
         catch (UriFormatException)
         {

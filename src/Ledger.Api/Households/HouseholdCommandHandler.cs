@@ -136,7 +136,8 @@ public static class HouseholdCommandHandler
             : throw new DomainRuleViolated("IdempotencyKeyReused",
                 $"Idempotency-Key '{stored.Id}' was first used with a different request; use a new key for a new request.");
 
+    // A writer waits at most 10 s for the household: a queue of writers must not hold every pooled connection.
     private static Task LockAsync(IDocumentSession session, string name, CancellationToken ct) =>
         session.AdvancedSql.QueryAsync<int>(
-            "select 1 from (select pg_advisory_xact_lock(hashtextextended(?, 0))) as locked", ct, name);
+            "select 1 from (select set_config('lock_timeout', '10s', true), pg_advisory_xact_lock(hashtextextended(?, 0))) as locked", ct, name);
 }

@@ -19,7 +19,14 @@ public sealed class HouseholdNumbers(NpgsqlDataSource dataSource)
         {
             await using var create = dataSource.CreateCommand(
                 $"create schema if not exists {Schema}; create sequence if not exists {Sequence}");
-            await create.ExecuteNonQueryAsync(ct);
+            try
+            {
+                await create.ExecuteNonQueryAsync(ct);
+            }
+            catch (PostgresException e) when (e.SqlState is "23505" or "42P07")
+            {
+                // Another node or request created it at the same moment.
+            }
             _created = true;
         }
         await using var next = dataSource.CreateCommand($"select nextval('{Sequence}')");

@@ -43,8 +43,9 @@ public static class PersonalDataVault
             }
             return keys[personId] = stored.Key;
         }
+        // Everything is sealed, even text that looks sealed already: a caller must not be able to plant a fake ciphertext.
         async Task<string?> Seal(Guid personId, string? value) =>
-            value is null || IsProtected(value) ? value : Encrypt(await KeyOf(personId), personId, value);
+            value is null ? null : Encrypt(await KeyOf(personId), personId, value);
 
         var result = new List<object>(events.Count);
         foreach (var e in events)
@@ -107,7 +108,16 @@ public static class PersonalDataVault
     public static string? Open(IReadOnlyDictionary<Guid, byte[]> keys, Guid personId, string? value)
     {
         if (!IsProtected(value)) return value;
-        return keys.TryGetValue(personId, out var key) ? Decrypt(key, personId, value!) : Erased;
+        if (!keys.TryGetValue(personId, out var key)) return Erased;
+        try
+        {
+            return Decrypt(key, personId, value!);
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
+        {
+            // Sealed with a key that no longer exists (shredded, then a new key was made): unreadable by design.
+            return Erased;
+        }
     }
 
     private static string Encrypt(byte[] key, Guid personId, string plaintext)

@@ -127,15 +127,31 @@ public sealed class ProjectionLagHealthCheck(IDocumentStore store, IConfiguratio
 {
     public static async Task<Dictionary<string, long>> LagAsync(IDocumentStore store, CancellationToken ct)
     {
-        var statistics = await store.Advanced.FetchEventStoreStatistics(token: ct);
-        var progress = await store.Advanced.AllProjectionProgress(token: ct);
-        return progress.Where(p => p.ShardName != "HighWaterMark")
-            .ToDictionary(p => p.ShardName, p => Math.Max(0, statistics.EventSequenceNumber - p.Sequence));
+        // The newest sequence number, not a count of every event: this runs on every readiness probe.
+        long newest;
+        await using (var session = store.QuerySession())
+            newest = (await session.QueryAsync<long>("select coalesce(max(seq_id), 0) from ledger.mt_events", ct)).Single();
+        var progress = (await store.Advanced.AllProjectionProgress(token: ct)).Where(p => p.ShardName != "HighWaterMark").ToList();
+        var lag = progress.ToDictionary(p => p.ShardName, p => Math.Max(0, newest - p.Sequence));
+        // A projection that never started has no progress row: it is as far behind as it can be.
+        foreach (var expected in ExpectedShards.Where(s => !lag.Keys.Any(k => k.StartsWith(s, StringComparison.OrdinalIgnoreCase))))
+            lag[expected] = newest;
+        return lag;
     }
+
+    private static readonly string[] ExpectedShards = ["claimRegisterEntry", "policyRegisterEntry", "ledger.Api.Registers.AutomationProjection"];
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
-        var lag = await LagAsync(store, ct);
+        Dictionary<string, long> lag;
+        try
+        {
+            lag = await LagAsync(store, ct);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy("Projection progress could not be read.");
+        }
         var tolerated = configuration.GetValue("Ledger:MaxProjectionLag", 1_000L);
         var data = lag.ToDictionary(kv => kv.Key, kv => (object)kv.Value);
         return lag.Values.Any(l => l > tolerated)

@@ -10,7 +10,7 @@ public sealed record AddVehicle(Vehicle Vehicle, LocalDate EffectiveDate) : IVal
 {
     [JsonIgnore] public Guid PolicyId { get; init; }
 
-    public IEnumerable<FieldError> Validate() =>
+    public IEnumerable<FieldError> Validate() => Vehicle is null ? [new FieldError("vehicle", "is required")] :
         Check.Code(Vehicle.Plate, "vehicle.plate").Concat(Check.Code(Vehicle.Vin, "vehicle.vin"))
             .Concat(Check.Premium(Vehicle.AnnualPremium, "vehicle.annualPremium")).Concat(Check.Date(EffectiveDate, "effectiveDate"));
 }

@@ -37,6 +37,10 @@ public sealed record IssuePolicy(
         if (string.IsNullOrWhiteSpace(ProductCode) || ProductCode.Length > 50) errors.Add(new("productCode", "must be 1 to 50 characters"));
         errors.AddRange(Check.Date(TermStart, "termStart"));
         errors.AddRange(Check.Date(TermEnd, "termEnd"));
+        // The serializer lets null elements through ([null]): refuse them here instead of failing later.
+        if (Insured?.Any(i => i is null) == true) errors.Add(new("insured", "must not contain null"));
+        if (Vehicles?.Any(v => v is null) == true) errors.Add(new("vehicles", "must not contain null"));
+        if (errors.Count > 0) return errors;
         var insured = Insured ?? [];
         var vehicles = Vehicles ?? [];
         if (insured.Count == 0 && vehicles.Count == 0) errors.Add(new("insured", "must name at least one insured person"));

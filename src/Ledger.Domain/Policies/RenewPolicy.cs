@@ -15,8 +15,10 @@ public sealed record RenewPolicy(LocalDate TermStart, LocalDate TermEnd, decimal
     [JsonIgnore] public Guid PolicyId { get; init; }
 
     public IEnumerable<FieldError> Validate() =>
-        Check.Date(TermStart, "termStart").Concat(Check.Date(TermEnd, "termEnd")).Concat(Check.Premium(AnnualPremium, "annualPremium"))
-            .Concat((Insured ?? []).SelectMany((p, i) => Check.Premium(p.AnnualPremium, $"insured[{i}].annualPremium")));
+        Insured?.Any(i => i is null) == true
+            ? [new FieldError("insured", "must not contain null")]
+            : Check.Date(TermStart, "termStart").Concat(Check.Date(TermEnd, "termEnd")).Concat(Check.Premium(AnnualPremium, "annualPremium"))
+                .Concat((Insured ?? []).SelectMany((p, i) => Check.Premium(p.AnnualPremium, $"insured[{i}].annualPremium")));
 }
 
 public static partial class PolicyDecider

@@ -60,6 +60,18 @@ public sealed class AuditTrailTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
+    public async Task Editing_the_audit_row_a_regulator_reads_is_detected()
+    {
+        var (household, _, _) = await Api.OpenHousehold("张伟");
+        await ExecuteAsync("update ledger.mt_doc_auditentry set data = jsonb_set(data, '{actor}', '\"nobody\"') where data ->> 'householdId' = $1 and (data ->> 'version')::int = 1", household.ToString());
+
+        var verdict = await Api.Get($"/audit/verify?householdId={household}");
+
+        Assert.False(verdict.Json.GetProperty("verified").GetBoolean());
+        Assert.Equal(1, verdict.Json.GetProperty("firstBrokenAt").GetProperty("version").GetInt64());
+    }
+
+    [Fact]
     public async Task Editing_an_actor_is_detected_too()
     {
         var (household, _, _) = await Api.OpenHousehold("张伟");

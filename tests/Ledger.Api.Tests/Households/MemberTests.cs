@@ -212,4 +212,18 @@ public sealed class MemberTests(LedgerFixture fixture) : LedgerTest(fixture)
         var child = await Api.Join(id, "张子涵");
         await Refused(422, "HolderRelationship", () => Api.Post($"/households/{id}/members/{child}/corrections", new { relationship = "self" }));
     }
+
+    [Fact]
+    public async Task A_name_that_looks_encrypted_is_stored_encrypted_like_any_other()
+    {
+        var (id, _, _) = await Api.OpenHousehold();
+        await Api.Join(id, "pii:v1:AAAA");
+
+        var view = await Api.Get($"/households/{id}");
+        var history = await Api.Get($"/households/{id}/history");
+
+        Assert.Equal(200, view.Code);
+        Assert.Equal("pii:v1:AAAA", view.Json.GetProperty("members")[1].GetProperty("name").GetString());
+        Assert.Equal(200, history.Code);
+    }
 }

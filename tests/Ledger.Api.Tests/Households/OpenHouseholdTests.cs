@@ -130,6 +130,10 @@ public sealed class OpenHouseholdTests(LedgerFixture fixture) : LedgerTest(fixtu
         Refused(415, "UnsupportedMediaType", () => Api.Send(HttpMethod.Post, "/households", "holder=张伟", [], "application/x-www-form-urlencoded"));
 
     [Fact]
+    public Task A_body_without_a_content_type_is_415() =>
+        Refused(415, "UnsupportedMediaType", () => Api.Send(HttpMethod.Post, "/households", """{ "holder": { "name": "张伟", "dateOfBirth": "1985-04-12" }, "openedOn": "2025-01-01" }""", [], "text/plain"));
+
+    [Fact]
     public Task A_huge_body_is_413() =>
         Refused(413, "BodyTooLarge", () => Api.Post("/households", new { holder = new { name = new string('x', 300_000), dateOfBirth = "1985-04-12" }, openedOn = "2025-01-01" }));
 

@@ -109,6 +109,8 @@ public sealed class PolicyTests(LedgerFixture fixture) : LedgerTest(fixture)
         await Refused(404, "UnknownPerson", () => Api.Post(url, Application(person: outsider.HolderId)));
         await Refused(422, "NotAMember", () => Api.Post(url, Application(termStart: "2023-06-01", termEnd: "2024-05-31")));
         await Refused(400, "ValidationFailed", () => Api.Post(url, """{ "category": "medical", "productCode": "MED-FAMILY" }"""));
+        await Refused(400, "ValidationFailed", () => Api.Post(url, $$"""{ "category": "medical", "productCode": "MED-FAMILY", "policyholderId": "{{holder}}", "termStart": "2025-01-01", "termEnd": "2025-12-31", "insured": [null] }"""));
+        await Refused(400, "ValidationFailed", () => Api.Post(url, $$"""{ "category": "motor", "productCode": "MOTOR-FAMILY", "policyholderId": "{{holder}}", "termStart": "2025-01-01", "termEnd": "2025-12-31", "vehicles": [null] }"""));
         await Refused(404, "UnknownHousehold", () => Api.Post($"/households/{Guid.NewGuid()}/policies", Application()));
     }
 
