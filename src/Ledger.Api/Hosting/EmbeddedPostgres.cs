@@ -68,7 +68,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "ledger");
 
     /// <summary>Finds <c>initdb</c> and <c>pg_ctl</c>: the configured folder, then the usual install places, newest version first, then PATH.</summary>
-    public static string? FindBinDirectory(string? configured)
+    public static string? FindBinDirectory(string? configured, int? major = null)
     {
         static bool HasServer(string dir) =>
             File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")) && File.Exists(Path.Combine(dir, "postgres"));
@@ -84,6 +84,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
                 .Select(d => Path.Combine(d, "bin"))
                 .OrderByDescending(d => VersionOf(d)));
         }
+        // A cluster can only be run by its own major version: prefer it when the data folder says which.
+        if (major is { } wanted) candidates = [.. candidates.Where(d => VersionOf(d) == wanted), .. candidates.Where(d => VersionOf(d) != wanted)];
         candidates.Add("/usr/local/pgsql/bin");
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
         return candidates.FirstOrDefault(HasServer);
@@ -99,7 +101,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <summary>Starts the cluster in <paramref name="root"/>, creating it on first use, or reuses it if it is already running.</summary>
     public static async Task<EmbeddedPostgres> StartAsync(string root, string? binDirectory, CancellationToken ct = default)
     {
-        var bin = FindBinDirectory(binDirectory) ?? throw new PostgresUnavailableException(
+        var versionFile = Path.Combine(Path.GetFullPath(root), "postgres", "PG_VERSION");
+        int? major = File.Exists(versionFile) && int.TryParse(File.ReadAllText(versionFile).Trim(), out var v) ? v : null;
+        var bin = FindBinDirectory(binDirectory, major) ?? throw new PostgresUnavailableException(
             "No ConnectionStrings:Ledger is set, so the ledger wanted to start its own PostgreSQL, " +
             "but no PostgreSQL server binaries (initdb, pg_ctl, postgres) were found" +
             (string.IsNullOrWhiteSpace(binDirectory) ? "." : $" in '{binDirectory}'.") + "\n" +
@@ -131,6 +135,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     private async Task StartAsync(CancellationToken ct)
     {
+        Directory.CreateDirectory(Root);
+        // Two processes (the API and a CLI command) may start at once: one prepares and starts, the other waits, then reuses.
+        await using var startLock = await LockAsync(Path.Combine(Root, ".start.lock"), ct);
         PrepareFolders();
         if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
         {
@@ -138,12 +145,13 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             Created = true;
         }
 
-        if (await IsRunningAsync(ct) && ReadPortFromPidFile() is { } runningPort)
+        if (await IsRunningAsync(ct) && ReadPortFromPidFile() is { } runningPort && await AnswersAsync(runningPort, ct))
         {
             Port = runningPort;
         }
         else
         {
+            RemoveStalePidFile();
             Port = FreePort();
             var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{DataDirectory}'";
             if (_throwaway) settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
@@ -167,9 +175,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
         if (!File.Exists(PasswordFile))
         {
-            File.WriteAllText(PasswordFile, Convert.ToHexString(RandomNumberGenerator.GetBytes(24)));
-            if (!OperatingSystem.IsWindows())
-                File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using var file = new FileStream(PasswordFile, options);
+            using var writer = new StreamWriter(file);
+            writer.Write(Convert.ToHexString(RandomNumberGenerator.GetBytes(24)));
         }
         if (RunningAsRoot)
         {
@@ -225,8 +235,64 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         if (await exists.ExecuteScalarAsync(ct) is null)
         {
             await using var create = new NpgsqlCommand($"create database {DatabaseName} encoding 'UTF8'", conn);
-            await create.ExecuteNonQueryAsync(ct);
+            try
+            {
+                await create.ExecuteNonQueryAsync(ct);
+            }
+            catch (PostgresException e) when (e.SqlState == "42P04")
+            {
+                // Created by another process in the meantime.
+            }
         }
+    }
+
+    private static async Task<FileStream> LockAsync(string path, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 600)
+            {
+                await Task.Delay(100, ct);
+            }
+        }
+    }
+
+    /// <summary>Whether a server really listens on the port a pid file names (the pid may belong to another process now).</summary>
+    private async Task<bool> AnswersAsync(int port, CancellationToken ct)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// After a crash or a container restart, postmaster.pid may name a process id that now belongs to something else;
+    /// PostgreSQL then refuses to start. Such a file is removed; one naming a live postgres is left alone.
+    /// </summary>
+    private void RemoveStalePidFile()
+    {
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile)) return;
+        var lines = File.ReadAllLines(pidFile);
+        if (lines.Length > 0 && int.TryParse(lines[0].Trim(), out var pid))
+        {
+            var cmdline = $"/proc/{pid}/cmdline";
+            if (File.Exists(cmdline) && File.ReadAllText(cmdline).Contains("postgres", StringComparison.Ordinal)) return;
+        }
+        File.Delete(pidFile);
     }
 
     private static int FreePort()
