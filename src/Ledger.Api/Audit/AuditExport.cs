@@ -23,7 +23,7 @@ public enum ExportFormat
 public sealed class AuditExporter(NpgsqlDataSource dataSource)
 {
     private static readonly string[] Columns =
-        ["householdId", "version", "sequence", "type", "effectiveDate", "recordedAt", "actor", "reason", "operation", "correlationId", "causationId", "previousHash", "hash", "data"];
+        ["householdId", "householdNumber", "version", "sequence", "type", "effectiveDate", "recordedAt", "actor", "reason", "operation", "correlationId", "causationId", "previousHash", "hash", "data"];
 
     public async Task<long> CountAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {

@@ -19,6 +19,7 @@ public sealed record AuditEntry
 {
     public string Id { get; init; } = "";
     public Guid HouseholdId { get; init; }
+    public string HouseholdNumber { get; init; } = "";
     public long Version { get; init; }
     public long Sequence { get; init; }
     public string Type { get; init; } = "";
@@ -100,16 +101,17 @@ public sealed class AuditTrailProjection : IProjection
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         var serializer = operations.DocumentStore.Options.Serializer();
-        var heads = new Dictionary<Guid, string>();
+        var heads = new Dictionary<Guid, (string Hash, string Number)>();
         foreach (var e in events.OrderBy(x => x.Sequence))
         {
-            if (!heads.TryGetValue(e.StreamId, out var previous))
+            if (!heads.TryGetValue(e.StreamId, out var head))
             {
-                previous = e.Version <= 1
-                    ? AuditChain.Genesis
-                    : (await operations.LoadAsync<AuditEntry>(AuditEntry.IdOf(e.StreamId, e.Version - 1), cancellation))?.Hash
-                      ?? throw new InvalidOperationException($"Audit chain of {e.StreamId} has no link for version {e.Version - 1}.");
+                var last = e.Version <= 1 ? null : await operations.LoadAsync<AuditEntry>(AuditEntry.IdOf(e.StreamId, e.Version - 1), cancellation)
+                    ?? throw new InvalidOperationException($"Audit chain of {e.StreamId} has no link for version {e.Version - 1}.");
+                head = (last?.Hash ?? AuditChain.Genesis, last?.HouseholdNumber ?? "");
             }
+            var previous = head.Hash;
+            var number = e.Data is HouseholdOpened opened ? opened.HouseholdNumber : head.Number;
             var json = serializer.ToJson(e.Data);
             var link = new AuditChain.Link(e.StreamId, e.Version, e.Sequence, e.EventTypeName, e.Timestamp, e.UserName ?? "anonymous",
                 AuditChain.Header(e, "reason"), AuditChain.Header(e, "operation"), e.CorrelationId, e.CausationId, json);
@@ -118,6 +120,7 @@ public sealed class AuditTrailProjection : IProjection
             {
                 Id = AuditEntry.IdOf(e.StreamId, e.Version),
                 HouseholdId = e.StreamId,
+                HouseholdNumber = number,
                 Version = e.Version,
                 Sequence = e.Sequence,
                 Type = e.EventTypeName,
@@ -132,7 +135,7 @@ public sealed class AuditTrailProjection : IProjection
                 PreviousHash = previous,
                 Hash = hash,
             });
-            heads[e.StreamId] = hash;
+            heads[e.StreamId] = (hash, number);
         }
     }
 }

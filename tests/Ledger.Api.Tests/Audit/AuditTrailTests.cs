@@ -18,7 +18,7 @@ public sealed class AuditTrailTests(LedgerFixture fixture) : LedgerTest(fixture)
     [Fact]
     public async Task Every_event_has_an_audit_row_with_metadata_and_a_chained_hash()
     {
-        var (household, _, _) = await Api.OpenHousehold("张伟");
+        var (household, _, number) = await Api.OpenHousehold("张伟");
         await Api.Post($"/households/{household}/members", new { name = "李娜", dateOfBirth = "1987-09-03", relationship = "spouse", effectiveDate = "2025-01-01" },
             LedgerFixture.As("clerk.li"), ("X-Reason", "%E7%BB%93%E5%A9%9A"));
 
@@ -28,6 +28,7 @@ public sealed class AuditTrailTests(LedgerFixture fixture) : LedgerTest(fixture)
         var entries = page.Json.GetProperty("entries").EnumerateArray().ToList();
         Assert.Equal([1L, 2L, 3L], entries.Select(e => e.GetProperty("version").GetInt64()).ToArray());
         Assert.Equal(new string('0', 64), entries[0].GetProperty("previousHash").GetString());
+        Assert.All(entries, e => Assert.Equal(number, e.GetProperty("householdNumber").GetString()));
         Assert.Equal(entries[0].GetProperty("hash").GetString(), entries[1].GetProperty("previousHash").GetString());
         Assert.Equal("clerk.li", entries[2].GetProperty("actor").GetString());
         Assert.Equal("结婚", entries[2].GetProperty("reason").GetString());
