@@ -55,7 +55,7 @@ public sealed class AccessTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
-    public async Task A_token_from_another_key_or_expired_is_refused()
+    public async Task A_token_signed_with_another_key_is_refused()
     {
         var forged = "Bearer " + LedgerAuth.CreateToken(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), "ledger", "ledger", "mallory", [Roles.Clerk], "default", TimeSpan.FromHours(1));
         var answer = await Api.Send(HttpMethod.Get, "/households", null, [("Authorization", forged)]);
