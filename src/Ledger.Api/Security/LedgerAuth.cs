@@ -74,8 +74,9 @@ public static class LedgerAuth
         });
         services.AddAuthorization(o =>
         {
+            // A token must say which insurer it speaks for: a missing tenant never falls back to a default one.
             foreach (var (policy, roles) in Access.RolesFor)
-                o.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireRole(roles));
+                o.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireClaim(Tenant).RequireRole(roles));
             // Everything not explicitly public needs a token.
             o.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         });

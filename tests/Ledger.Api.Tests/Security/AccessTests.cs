@@ -63,6 +63,22 @@ public sealed class AccessTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
+    public async Task A_token_without_a_tenant_is_forbidden()
+    {
+        var key = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(LedgerFixture.SigningKey);
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = "ledger", Audience = "ledger", Expires = DateTime.UtcNow.AddHours(1),
+            Claims = new Dictionary<string, object> { ["name"] = "no.tenant", ["role"] = new[] { Roles.Support } },
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+
+        var answer = await Api.Send(HttpMethod.Get, "/households", null, [("Authorization", "Bearer " + token)]);
+
+        Assert.Equal(403, answer.Code);
+    }
+
+    [Fact]
     public async Task The_actor_is_the_token_holder_not_a_header()
     {
         var (household, _, _) = await Api.OpenHousehold();
