@@ -5,10 +5,15 @@ using Marten;
 using Npgsql;
 using JasperFx;
 
-// Export benchmark: the ledger's audit export (JSONL and CSV) against PostgreSQL's own COPY ... TO STDOUT of the same
-// rows, in one process on one throwaway cluster, so the ratio holds on a noisy shared machine.
-//   dotnet run -c Release --project tests/Ledger.Benchmarks -- [events, default 1000000]
-var events = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 1_000_000;
+// Two benchmarks, each against a baseline run in the same process on the same throwaway cluster, so the ratio holds
+// on a noisy shared machine:
+//   dotnet run -c Release --project tests/Ledger.Benchmarks -- export [events, default 1000000]
+//       the audit export (JSONL, CSV) against PostgreSQL's own COPY ... TO STDOUT of the same rows;
+//   dotnet run -c Release --project tests/Ledger.Benchmarks -- writes [commands, default 4000]
+//       household commands through the ledger's write path against raw one-row inserts from as many writers.
+if (args.Length > 0 && args[0] == "writes") return await WriteBenchmark.RunAsync(args.Length > 1 && int.TryParse(args[1], out var c) ? c : 4000);
+var exportArgs = args.Length > 0 && args[0] == "export" ? args[1..] : args;
+var events = exportArgs.Length > 0 && int.TryParse(exportArgs[0], out var n) ? n : 1_000_000;
 await using var postgres = await EmbeddedPostgres.StartThrowawayAsync();
 await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
 

@@ -51,7 +51,7 @@ public static class AuditEndpoints
         // The audit trail is the regulator's: every tenant's events.
         IQueryable<AuditEntry> query = session.Query<AuditEntry>().Where(a => a.AnyTenant() && a.Sequence > cursor);
         if (fromInstant is { } f) query = query.Where(a => a.RecordedAt >= f);
-        if (toInstant is { } t) query = query.Where(a => a.RecordedAt <= t);
+        if (toInstant is { } t) query = query.Where(a => a.RecordedAt < t); // [from, to), as the export
         if (household is { } hh) query = query.Where(a => a.HouseholdId == hh);
         if (!string.IsNullOrWhiteSpace(type)) query = query.Where(a => a.Type == type);
         if (!string.IsNullOrWhiteSpace(actor)) query = query.Where(a => a.Actor == actor);
@@ -83,7 +83,10 @@ public static class AuditEndpoints
             if (!Guid.TryParse(householdId, out var h)) return Problems.Validation([new FieldError("householdId", "is not a household id")]);
             household = h;
         }
-        return TypedResults.Json(await verifier.VerifyAsync(household, ct), LedgerJson.Options);
+        var result = await verifier.VerifyAsync(household, ct);
+        return household is not null && result.Events == 0
+            ? Problems.UnknownHousehold()
+            : TypedResults.Json(result, LedgerJson.Options);
     }
 
     private static async Task<IResult> DigestAsync(AuditVerifier verifier, BusinessCalendar calendar, CancellationToken ct) =>

@@ -25,6 +25,12 @@ public sealed class AuditExporter(NpgsqlDataSource dataSource)
     private static readonly string[] Columns =
         ["householdId", "householdNumber", "version", "sequence", "type", "effectiveDate", "recordedAt", "actor", "reason", "operation", "correlationId", "causationId", "previousHash", "hash", "data"];
 
+    /// <summary>A text that a spreadsheet would run as a formula (=, +, -, @) is written with a leading quote.</summary>
+    private static string Cell(string value) =>
+        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' && !decimal.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out _)
+            ? "'" + value
+            : value;
+
     public async Task<long> CountAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("select count(*) from ledger.mt_doc_auditentry where recorded_at >= $1 and recorded_at < $2");
@@ -45,7 +51,8 @@ public sealed class AuditExporter(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(to);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
 
-        await using var text = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        // CSV gets a byte-order mark so spreadsheet programs read the Chinese text as UTF-8.
+        await using var text = new StreamWriter(output, new UTF8Encoding(format == ExportFormat.Csv), 1 << 16, leaveOpen: true);
         var csv = format == ExportFormat.Csv ? CsvWriter.Create(text, new CsvWriterOptions(), true) : null;
         if (csv is not null) await csv.WriteRecordAsync(Columns, ct);
 
@@ -61,14 +68,14 @@ public sealed class AuditExporter(NpgsqlDataSource dataSource)
             else
             {
                 using var document = JsonDocument.Parse(json);
-                var fields = Columns.Select(column => document.RootElement.TryGetProperty(column, out var value)
+                var fields = Columns.Select(column => Cell(document.RootElement.TryGetProperty(column, out var value)
                     ? value.ValueKind switch
                     {
                         JsonValueKind.String => value.GetString() ?? "",
                         JsonValueKind.Null => "",
                         _ => value.GetRawText(),
                     }
-                    : "").ToArray();
+                    : "")).ToArray();
                 await csv.WriteRecordAsync(fields, ct);
             }
             if (++rows % 10_000 == 0) progress?.Invoke(rows);

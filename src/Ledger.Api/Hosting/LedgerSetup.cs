@@ -53,44 +53,7 @@ public static class LedgerSetup
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<Ledger.Api.Registers.ProjectionLagHealthCheck>("projections", tags: ["ready"]);
 
-        services.AddMarten(sp =>
-            {
-                var opts = new StoreOptions();
-                opts.Connection(sp.GetRequiredService<LedgerDatabase>().ConnectionString);
-                opts.DatabaseSchemaName = HouseholdNumbers.Schema;
-                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, o => LedgerJson.Configure(o));
-
-                // Rich mode: inline projections see each event's version and sequence (the audit trail and its
-                // hash chain need them), at some cost in append speed. See docs/decisions/0004-append-mode.md.
-                opts.Events.AppendMode = EventAppendMode.Rich;
-                // Insurers share one database: every event and document carries its tenant (docs/security.md).
-                opts.Events.TenancyStyle = JasperFx.MultiTenancy.TenancyStyle.Conjoined;
-                opts.Policies.AllDocumentsAreMultiTenanted();
-                opts.Events.MetadataConfig.CorrelationIdEnabled = true;
-                opts.Events.MetadataConfig.CausationIdEnabled = true;
-                opts.Events.MetadataConfig.HeadersEnabled = true;
-                opts.Events.MetadataConfig.UserNameEnabled = true;
-                opts.Events.TimeProvider = new ClockTimeProvider(sp.GetRequiredService<IClock>());
-                foreach (var (type, name) in EventCatalogue.StoredNames)
-                    opts.Events.MapEventType(type, name);
-
-                opts.Projections.Add(new HouseholdProjection(), ProjectionLifecycle.Inline);
-                opts.Projections.Add(new Ledger.Api.Audit.AuditTrailProjection(), ProjectionLifecycle.Inline);
-                opts.Schema.For<Ledger.Api.Audit.AuditEntry>()
-                    .Duplicate(a => a.Sequence).Duplicate(a => a.HouseholdId).Duplicate(a => a.RecordedAt).Duplicate(a => a.Type).Duplicate(a => a.Actor);
-                // Registers across households follow asynchronously. A regulator's register must never silently
-                // skip an event it cannot apply: the daemon stops that projection instead, and readiness shows it.
-                opts.Projections.Add(new Ledger.Api.Registers.ClaimRegisterProjection(), ProjectionLifecycle.Async);
-                opts.Projections.Add(new Ledger.Api.Registers.PolicyRegisterProjection(), ProjectionLifecycle.Async);
-                opts.Projections.Add(new Ledger.Api.Registers.AutomationProjection(), ProjectionLifecycle.Async);
-                opts.Projections.Errors.SkipApplyErrors = false;
-                opts.Projections.Errors.SkipSerializationErrors = false;
-                opts.Projections.Errors.SkipUnknownEvents = false;
-                opts.Schema.For<Household>().Duplicate(h => h.Number, configure: index => index.IsUnique = true);
-                opts.Schema.For<IdempotentWrite>();
-                opts.Schema.For<Ledger.Api.Privacy.PersonKey>();
-                return opts;
-            })
+        services.AddMarten(sp => ConfigureStore(new StoreOptions(), sp.GetRequiredService<LedgerDatabase>().ConnectionString, sp.GetRequiredService<IClock>()))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             // HotCold: one node runs the async projections, another takes over if it stops.
@@ -107,6 +70,45 @@ public static class LedgerSetup
         services.AddHostedService<DemoDataSeeder>();
         services.AddHostedService<Ledger.Api.Policies.SweepScheduler>();
         return builder;
+    }
+
+    /// <summary>The event store as the ledger runs it; the benchmark project builds the same one.</summary>
+    public static StoreOptions ConfigureStore(StoreOptions opts, string connectionString, IClock clock)
+    {
+        opts.Connection(connectionString);
+        opts.DatabaseSchemaName = HouseholdNumbers.Schema;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, o => LedgerJson.Configure(o));
+
+        // Rich mode: inline projections see each event's version and sequence (the audit trail and its
+        // hash chain need them), at some cost in append speed. See docs/decisions/0003-event-append-mode.md.
+        opts.Events.AppendMode = EventAppendMode.Rich;
+        // Insurers share one database: every event and document carries its tenant (docs/security.md).
+        opts.Events.TenancyStyle = JasperFx.MultiTenancy.TenancyStyle.Conjoined;
+        opts.Policies.AllDocumentsAreMultiTenanted();
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
+        opts.Events.MetadataConfig.HeadersEnabled = true;
+        opts.Events.MetadataConfig.UserNameEnabled = true;
+        opts.Events.TimeProvider = new ClockTimeProvider(clock);
+        foreach (var (type, name) in EventCatalogue.StoredNames)
+            opts.Events.MapEventType(type, name);
+
+        opts.Projections.Add(new HouseholdProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new Ledger.Api.Audit.AuditTrailProjection(), ProjectionLifecycle.Inline);
+        opts.Schema.For<Ledger.Api.Audit.AuditEntry>()
+            .Duplicate(a => a.Sequence).Duplicate(a => a.HouseholdId).Duplicate(a => a.RecordedAt).Duplicate(a => a.Type).Duplicate(a => a.Actor);
+        // Registers across households follow asynchronously. A regulator's register must never silently
+        // skip an event it cannot apply: the daemon stops that projection instead, and readiness shows it.
+        opts.Projections.Add(new Ledger.Api.Registers.ClaimRegisterProjection(), ProjectionLifecycle.Async);
+        opts.Projections.Add(new Ledger.Api.Registers.PolicyRegisterProjection(), ProjectionLifecycle.Async);
+        opts.Projections.Add(new Ledger.Api.Registers.AutomationProjection(), ProjectionLifecycle.Async);
+        opts.Projections.Errors.SkipApplyErrors = false;
+        opts.Projections.Errors.SkipSerializationErrors = false;
+        opts.Projections.Errors.SkipUnknownEvents = false;
+        opts.Schema.For<Household>().Duplicate(h => h.Number, configure: index => index.IsUnique = true);
+        opts.Schema.For<IdempotentWrite>();
+        opts.Schema.For<Ledger.Api.Privacy.PersonKey>();
+        return opts;
     }
 
     public static WebApplication UseLedger(this WebApplication app)

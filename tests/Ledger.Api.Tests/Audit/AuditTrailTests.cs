@@ -85,6 +85,14 @@ public sealed class AuditTrailTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
+    public async Task Verifying_an_unknown_household_is_404()
+    {
+        var answer = await Api.Get($"/audit/verify?householdId={Guid.NewGuid()}");
+        Assert.Equal(404, answer.Code);
+        Assert.Equal("UnknownHousehold", answer.ProblemCode);
+    }
+
+    [Fact]
     public async Task The_digest_covers_every_household_head()
     {
         var (household, _, _) = await Api.OpenHousehold("张伟");
