@@ -51,7 +51,6 @@ public static class FhirExport
             bundle.Entry.Add(new R4.Bundle.EntryComponent { FullUrl = $"urn:uuid:{resource.Id}", Resource = resource });
         string Ref(Guid id) => $"urn:uuid:{id}";
 
-        var insuredIds = h.Policies.SelectMany(p => p.Insured.Select(i => i.PersonId)).ToHashSet();
         foreach (var person in h.People)
         {
             var patient = new R4.Patient
@@ -68,7 +67,7 @@ public static class FhirExport
 
         var group = new R4.Group
         {
-            Id = Guid.NewGuid().ToString(),
+            Id = StableId("group", h.Id).ToString(),
             Type = R4.Group.GroupType.Person,
             Actual = true,
             Name = h.Number,
@@ -83,22 +82,26 @@ public static class FhirExport
             });
         Add(group);
 
+        var relatedPersons = new HashSet<Guid>();
         foreach (var policy in h.Policies)
         {
             var holder = h.Person(policy.PolicyholderId)!;
             var holderReference = Ref(holder.PersonId);
-            if (!insuredIds.Contains(holder.PersonId))
+            if (!policy.Insured.Any(i => i.PersonId == holder.PersonId))
             {
-                // A policyholder who is not insured is not a FHIR Patient of this cover: a RelatedPerson of the first insured.
-                var related = new R4.RelatedPerson
+                // A policyholder this policy does not insure is a RelatedPerson of its first insured (one per person,
+                // with a stable id, so two exports compare).
+                holderReference = $"urn:uuid:{StableId("related", holder.PersonId)}";
+                if (relatedPersons.Add(holder.PersonId))
                 {
-                    Id = Guid.NewGuid().ToString(),
-                    Patient = new R4.ResourceReference(Ref(policy.Insured.FirstOrDefault()?.PersonId ?? holder.PersonId)),
-                    Name = [new R4.HumanName { Text = holder.Name }],
-                    BirthDate = Date(holder.DateOfBirth),
-                };
-                holderReference = $"urn:uuid:{related.Id}";
-                Add(related);
+                    Add(new R4.RelatedPerson
+                    {
+                        Id = StableId("related", holder.PersonId).ToString(),
+                        Patient = new R4.ResourceReference(Ref(policy.Insured.FirstOrDefault()?.PersonId ?? holder.PersonId)),
+                        Name = [new R4.HumanName { Text = holder.Name }],
+                        BirthDate = Date(holder.DateOfBirth),
+                    });
+                }
             }
             foreach (var term in policy.Terms)
             foreach (var cover in policy.Insured.Where(c => c.EverStarted && c.CoverFrom <= term.End && policy.CoverTo(c) >= term.Start))
@@ -206,6 +209,12 @@ public static class FhirExport
     private static string Date(LocalDate date) => LedgerJson.Format(date);
 
     private static string Camel<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+
+    private static Guid StableId(string kind, Guid id)
+    {
+        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{kind}:{id}"));
+        return new Guid(bytes.AsSpan(0, 16));
+    }
 
     /// <summary>A stable id per policy, person and term, so a Coverage keeps its id across exports.</summary>
     private static Guid CoverageId(Guid policy, Guid person, LocalDate termStart)

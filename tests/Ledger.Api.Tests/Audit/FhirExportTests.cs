@@ -57,6 +57,9 @@ public sealed class FhirExportTests(LedgerFixture fixture) : LedgerTest(fixture)
         Assert.Contains(eob.BenefitBalance, b => b.Unit.Coding[0].Code == "individual");
         Assert.Equal($"urn:uuid:", eob.Insurance[0].Coverage.Reference[..9]);
         Assert.Contains(bundle.Entry, e => e.FullUrl == eob.Insurance[0].Coverage.Reference);
+        // Every resource keeps its id from one export to the next, so two exports can be compared.
+        var again = new FhirJsonDeserializer().Deserialize<Bundle>(await (await Fixture.Client.GetAsync($"/households/{household}/fhir")).Content.ReadAsStringAsync());
+        Assert.Equal(bundle.Entry.Select(e => e.FullUrl).Order(), again.Entry.Select(e => e.FullUrl).Order());
     }
 
     [Fact]
