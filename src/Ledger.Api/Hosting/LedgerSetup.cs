@@ -139,6 +139,7 @@ public static class LedgerSetup
         LeaveHouseholdEndpoint.Map(app);
         CorrectMemberDetailsEndpoint.Map(app);
         PrivacyEndpoints.Map(app);
+        SplitHouseholdEndpoint.Map(app);
         ReadHousehold.Map(app);
         Ledger.Api.Policies.PolicyEndpoints.Map(app);
         Ledger.Api.Claims.ClaimEndpoints.Map(app);

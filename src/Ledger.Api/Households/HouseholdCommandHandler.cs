@@ -103,6 +103,13 @@ public static class HouseholdCommandHandler
             var state = await PersonalDataVault.RevealAsync(session, stream.Aggregate, ct);
             events = HouseholdDecider.Decide(message.Command, state, calendar.Today);
             stream.AppendMany(await PersonalDataVault.ProtectAsync(session, message.HouseholdId, events, calendar.Now, ct));
+            if (message.Command is SplitHousehold split)
+            {
+                // The new household starts in the same transaction: the split happens whole or not at all.
+                var opened = HouseholdDecider.NewHouseholdFromSplit(split, state!);
+                session.Events.StartStream<Household>(split.NewHouseholdId,
+                    await PersonalDataVault.ProtectAsync(session, split.NewHouseholdId, opened, calendar.Now, ct));
+            }
             foreach (var shredded in events.OfType<PersonalDataShredded>())
                 session.Delete<PersonKey>(shredded.PersonId);
             version = current + events.Count;

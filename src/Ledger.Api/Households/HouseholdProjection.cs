@@ -31,6 +31,7 @@ public static class EventCatalogue
         [typeof(MemberJoined)] = "MemberJoined",
         [typeof(MemberLeft)] = "MemberLeft",
         [typeof(MemberDetailsCorrected)] = "MemberDetailsCorrected",
+        [typeof(HouseholdSplit)] = "HouseholdSplit",
         [typeof(ConsentRecorded)] = "ConsentRecorded",
         [typeof(ConsentWithdrawn)] = "ConsentWithdrawn",
         [typeof(ErasureRequested)] = "ErasureRequested",

@@ -13,7 +13,18 @@ public interface IHouseholdEvent
 }
 
 /// <summary>A family account was opened. The holder joins by the <see cref="MemberJoined"/> that follows.</summary>
-public sealed record HouseholdOpened(Guid HouseholdId, string HouseholdNumber, Guid HolderId, LocalDate EffectiveDate)
+/// <param name="SplitFrom">The household this one was split from, if any.</param>
+/// <param name="ContinuityCreditUntil">Until this date, policies issued here credit waiting periods as served (a split with continuity credit).</param>
+public sealed record HouseholdOpened(
+    Guid HouseholdId, string HouseholdNumber, Guid HolderId, LocalDate EffectiveDate, Guid? SplitFrom = null, LocalDate? ContinuityCreditUntil = null)
+    : IHouseholdEvent;
+
+/// <summary>
+/// Part of the family moved out into a household of its own (a divorce, grown children). Their last day here is the
+/// day before <see cref="EffectiveDate"/>; the <see cref="MemberLeft"/> events that follow end their membership and cover.
+/// </summary>
+public sealed record HouseholdSplit(
+    Guid NewHouseholdId, string NewHouseholdNumber, Guid NewHolderId, IReadOnlyList<Guid> PersonIds, bool ContinuityCredit, LocalDate EffectiveDate)
     : IHouseholdEvent;
 
 /// <summary>A person became a member of the household (the holder, with relationship <c>self</c>, included).</summary>

@@ -21,6 +21,12 @@ public sealed record Household
 
     public required LocalDate OpenedOn { get; init; }
 
+    /// <summary>The household this one was split from, if any.</summary>
+    public Guid? SplitFrom { get; init; }
+
+    /// <summary>Until this date, new policies here credit waiting periods as served (continuity after a split).</summary>
+    public LocalDate? ContinuityCreditUntil { get; init; }
+
     /// <summary>Everyone who has ever been a member, in the order they joined.</summary>
     public ImmutableList<Person> People { get; init; } = [];
 
@@ -42,8 +48,11 @@ public sealed record Household
 
     public IEnumerable<Person> MembersOn(LocalDate date) => People.Where(p => p.IsMemberOn(date));
 
-    public static Household Opening(HouseholdOpened e) =>
-        new() { Id = e.HouseholdId, Number = e.HouseholdNumber, HolderId = e.HolderId, OpenedOn = e.EffectiveDate };
+    public static Household Opening(HouseholdOpened e) => new()
+    {
+        Id = e.HouseholdId, Number = e.HouseholdNumber, HolderId = e.HolderId, OpenedOn = e.EffectiveDate,
+        SplitFrom = e.SplitFrom, ContinuityCreditUntil = e.ContinuityCreditUntil,
+    };
 
     /// <summary>
     /// The state after one more event: null until the household is opened; events it does not know leave it

@@ -36,6 +36,7 @@ public static partial class HouseholdDecider
         (LeaveHousehold c, var h) => Decide(c, h, today),
         (CorrectMemberDetails c, var h) => Decide(c, h, today),
         (RecordConsent c, var h) => Decide(c, h, today),
+        (SplitHousehold c, var h) => Decide(c, h, today),
         (RequestErasure c, var h) => Decide(c, h, today),
         (Policies.IssuePolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.DecideUnderwriting c, var h) => Policies.PolicyDecider.Decide(c, h, today),

@@ -115,8 +115,12 @@ public static partial class PolicyDecider
             c.SumInsured ?? product.SumInsured,
             received,
             c.GuaranteedRenewalUntil ?? (product.GuaranteedRenewalYears > 0 ? c.TermStart.PlusYears(product.GuaranteedRenewalYears).PlusDays(-1) : null));
+        // Continuity after a split: for the people who moved, waiting periods count as served in the new household.
+        IReadOnlyList<Guid>? credited = h.ContinuityCreditUntil is { } creditUntil && c.TermStart <= creditUntil
+            ? insured.Select(i => i.PersonId).ToList()
+            : null;
         var issued = new PolicyIssued(c.PolicyId, product.Category, product.Code, product.Version, c.PolicyholderId,
-            c.TermStart, c.TermEnd, insured, vehicles, conditions, c.TermStart);
+            c.TermStart, c.TermEnd, insured, vehicles, conditions, c.TermStart, credited);
 
         var reasons = UnderwritingReasons(product, holder, people, vehicles.Count, c.TermStart).ToList();
         if (reasons.Count > 0)

@@ -79,7 +79,8 @@ public sealed record Policy
         Conditions = e.Conditions,
         Terms = [new PolicyTerm(e.TermStart, e.TermEnd, Continuous: false)],
         Insured = e.Insured.Select(i => new Cover(i.PersonId, i.AnnualPremium, e.TermStart,
-            e.TermStart.PlusDays(e.Conditions.WaitingPeriodDays), null, null)).ToImmutableList(),
+            e.WaitingPeriodCredited?.Contains(i.PersonId) == true ? e.TermStart : e.TermStart.PlusDays(e.Conditions.WaitingPeriodDays),
+            null, null)).ToImmutableList(),
         Vehicles = e.Vehicles.Select(v => new VehicleCover(v, e.TermStart, null)).ToImmutableList(),
     };
 

@@ -63,7 +63,8 @@ public sealed record PolicyIssued(
     IReadOnlyList<InsuredPerson> Insured,
     IReadOnlyList<Vehicle> Vehicles,
     PolicyConditions Conditions,
-    LocalDate EffectiveDate) : IPolicyEvent;
+    LocalDate EffectiveDate,
+    IReadOnlyList<Guid>? WaitingPeriodCredited = null) : IPolicyEvent;
 
 /// <summary>A premium (or a part of one) fell due.</summary>
 public sealed record PremiumDue(Guid PolicyId, decimal Amount, string Reason, LocalDate EffectiveDate) : IPolicyEvent;
