@@ -44,19 +44,19 @@ public static class ClaimEndpoints
             .ProducesWriteProblems();
 
         Write<ReviewClaim, ClaimReviewedAnswer>(app, Claim + "/review", "A person approves or rejects a referred claim.", Ledger.Api.Security.Access.ClaimDecision,
-            (c, id) => c with { ClaimId = id },
+            (c, id, http) => c with { ClaimId = id, Reviewer = Ledger.Api.Security.LedgerAuth.Actor(http.User) },
             (_, v, events) => events.OfType<ClaimReviewed>().Single() is var r
                 ? new(v, r.Adjudication.Outcome, r.Adjudication.Outcome == ClaimOutcome.Approved ? r.Adjudication.Payable : 0m)
                 : throw new InvalidOperationException());
-        Write<PayClaim, VersionAnswer>(app, Claim + "/pay", "Record a payment of an approved claim.", Ledger.Api.Security.Access.ClaimDecision,
-            (c, id) => c with { ClaimId = id }, (_, v, _) => new(v));
+        Write<PayClaim, VersionAnswer>(app, Claim + "/pay", "Record a payment of an approved claim (not by the person who approved it on review).", Ledger.Api.Security.Access.ClaimDecision,
+            (c, id, http) => c with { ClaimId = id, Payer = Ledger.Api.Security.LedgerAuth.Actor(http.User) }, (_, v, _) => new(v));
         Write<WithdrawClaim, VersionAnswer>(app, Claim + "/withdraw", "The claimant withdraws an unpaid claim.", Ledger.Api.Security.Access.ClaimWrite,
-            (c, id) => c with { ClaimId = id }, (_, v, _) => new(v));
+            (c, id, _) => c with { ClaimId = id }, (_, v, _) => new(v));
     }
 
     private static void Write<TBody, TAnswer>(
         IEndpointRouteBuilder app, string pattern, string summary, string access,
-        Func<TBody, Guid, TBody> withId, Func<TBody, long, IReadOnlyList<object>, TAnswer> answer)
+        Func<TBody, Guid, HttpContext, TBody> withId, Func<TBody, long, IReadOnlyList<object>, TAnswer> answer)
         where TBody : class
         where TAnswer : notnull
     {
@@ -65,7 +65,7 @@ public static class ClaimEndpoints
                 WriteEndpoint.ExecuteAsync<TBody>(http, operation, householdId,
                     (body, _) => withId(body, Guid.TryParse(claimId, out var id)
                         ? id
-                        : throw new DomainRuleViolated("UnknownClaim", $"'{claimId}' is not a claim id.", ViolationKind.NotFound)),
+                        : throw new DomainRuleViolated("UnknownClaim", $"'{claimId}' is not a claim id.", ViolationKind.NotFound), http),
                     (command, version, events, id) =>
                         new WriteAnswer(StatusCodes.Status200OK, answer((TBody)command, version, events), id, version, null)))
             .WithName(operation).WithTags("Claims").WithSummary(summary).RequireAuthorization(access)

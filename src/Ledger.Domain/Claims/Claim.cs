@@ -32,6 +32,9 @@ public sealed record Claim(
     decimal Paid,
     bool Withdrawn)
 {
+    /// <summary>Who decided the claim on review, if a person did.</summary>
+    public string? ReviewedBy { get; init; }
+
     public ClaimOutcome? Outcome => Adjudication?.Outcome;
 
     public decimal Payable => Adjudication is { Outcome: ClaimOutcome.Approved } a ? a.Payable : 0m;
@@ -54,7 +57,7 @@ public sealed record Claim(
     {
         ClaimAdjudicated e => this with { Adjudication = e.Adjudication },
         ClaimReferred e => this with { Adjudication = e.Adjudication },
-        ClaimReviewed e => this with { Review = e.Decision, ReviewedAmount = e.Amount, ReviewReason = e.Reason, Adjudication = e.Adjudication },
+        ClaimReviewed e => this with { Review = e.Decision, ReviewedAmount = e.Amount, ReviewReason = e.Reason, Adjudication = e.Adjudication, ReviewedBy = e.Reviewer },
         ClaimReadjudicated e => this with { Adjudication = e.Adjudication },
         ClaimPaid e => this with { Paid = Paid + e.Amount },
         ClaimWithdrawn => this with { Withdrawn = true },

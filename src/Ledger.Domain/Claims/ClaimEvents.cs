@@ -92,7 +92,9 @@ public enum ReviewDecision
 }
 
 /// <summary>A person decided a referred claim; <see cref="Adjudication"/> records the decision with the counters.</summary>
-public sealed record ClaimReviewed(Guid ClaimId, ReviewDecision Decision, decimal Amount, string Reason, Adjudication Adjudication, LocalDate EffectiveDate)
+/// <remarks><see cref="Reviewer"/> is who decided: the four-eyes rule keeps them from paying the same claim.</remarks>
+public sealed record ClaimReviewed(
+    Guid ClaimId, ReviewDecision Decision, decimal Amount, string Reason, Adjudication Adjudication, LocalDate EffectiveDate, string? Reviewer = null)
     : IClaimEvent;
 
 /// <summary>The insurer paid (part of) an approved claim.</summary>

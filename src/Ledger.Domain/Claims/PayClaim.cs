@@ -9,6 +9,9 @@ public sealed record PayClaim(LocalDate PaidOn, decimal Amount) : IValidatable
 {
     [JsonIgnore] public Guid ClaimId { get; init; }
 
+    /// <summary>Who records the payment; set by the ledger from the caller's token.</summary>
+    [JsonIgnore] public string? Payer { get; init; }
+
     public IEnumerable<FieldError> Validate() => Check.Date(PaidOn, "paidOn").Concat(Check.Amount(Amount, "amount"));
 }
 
@@ -32,6 +35,9 @@ public static partial class ClaimDecider
             throw new DomainRuleViolated("DateInFuture", $"The payment date {c.PaidOn:yyyy-MM-dd} is after today ({today:yyyy-MM-dd}).");
         if (c.PaidOn < claim.ReportedOn)
             throw new DomainRuleViolated("PaidBeforeClaim", $"The claim was reported on {claim.ReportedOn:yyyy-MM-dd}.");
+        // Four eyes: the person who approved a referred claim does not also pay it.
+        if (claim.ReviewedBy is { } reviewer && reviewer == c.Payer)
+            throw new DomainRuleViolated("FourEyes", "The person who approved this claim on review may not also pay it.", ViolationKind.Conflict);
         var outstanding = claim.Payable - claim.Paid;
         if (c.Amount > outstanding)
             throw new DomainRuleViolated("PaymentExceedsApproved", $"Only {Math.Max(outstanding, 0):0.00} of the approved {claim.Payable:0.00} is unpaid.");

@@ -9,6 +9,9 @@ public sealed record ReviewClaim(ReviewDecision Decision, string Reason, decimal
 {
     [JsonIgnore] public Guid ClaimId { get; init; }
 
+    /// <summary>Who decides; set by the ledger from the caller's token.</summary>
+    [JsonIgnore] public string? Reviewer { get; init; }
+
     public IEnumerable<FieldError> Validate()
     {
         var errors = Check.Defined(Decision, "decision").Concat(Check.Name(Reason, "reason"));
@@ -35,6 +38,6 @@ public static partial class ClaimDecider
         };
         var adjudication = ClaimEngine.Run(reviewed)[c.ClaimId];
         // The event keeps the amount the person decided; the adjudication shows what that means under the limits.
-        return [new ClaimReviewed(c.ClaimId, c.Decision, c.Decision == ReviewDecision.Approve ? c.Amount!.Value : 0m, c.Reason, adjudication, today)];
+        return [new ClaimReviewed(c.ClaimId, c.Decision, c.Decision == ReviewDecision.Approve ? c.Amount!.Value : 0m, c.Reason, adjudication, today, c.Reviewer)];
     }
 }

@@ -92,14 +92,18 @@ public sealed class ClaimTests(LedgerFixture fixture) : LedgerTest(fixture)
         await Refused(422, "AmountAboveEligible", () => Api.Post($"{url}/review", new { decision = "approve", amount = 90001m, reason = "checked" }));
         await Refused(400, "ValidationFailed", () => Api.Post($"{url}/review", new { decision = "approve", reason = "no amount" }));
 
-        var reviewed = await Api.Post($"{url}/review", new { decision = "approve", amount = 75000m, reason = "Invoices checked" });
+        var reviewer = LedgerFixture.As("assessor.zhou", "claimsAssessor");
+        var payer = LedgerFixture.As("assessor.sun", "claimsAssessor");
+        var reviewed = await Api.Post($"{url}/review", new { decision = "approve", amount = 75000m, reason = "Invoices checked" }, reviewer);
         Assert.Equal(200, reviewed.Code);
         Assert.Equal(("approved", 75000m), (reviewed.Str("outcome"), reviewed.Json.GetProperty("payable").GetDecimal()));
         await Refused(409, "NotReferred", () => Api.Post($"{url}/review", new { decision = "reject", reason = "again" }));
 
-        Assert.Equal(200, (await Api.Post($"{url}/pay", new { paidOn = "2025-06-15", amount = 50000m })).Code);
-        await Refused(422, "PaymentExceedsApproved", () => Api.Post($"{url}/pay", new { paidOn = "2025-06-15", amount = 25000.01m }));
-        Assert.Equal(200, (await Api.Post($"{url}/pay", new { paidOn = "2025-06-15", amount = 25000m })).Code);
+        // Four eyes: whoever approved it on review does not pay it.
+        await Refused(409, "FourEyes", () => Api.Post($"{url}/pay", new { paidOn = "2025-06-15", amount = 1m }, reviewer));
+        Assert.Equal(200, (await Api.Post($"{url}/pay", new { paidOn = "2025-06-15", amount = 50000m }, payer)).Code);
+        await Refused(422, "PaymentExceedsApproved", () => Api.Post($"{url}/pay", new { paidOn = "2025-06-15", amount = 25000.01m }, payer));
+        Assert.Equal(200, (await Api.Post($"{url}/pay", new { paidOn = "2025-06-15", amount = 25000m }, payer)).Code);
         var claim = (await Api.Get($"/households/{f.Household}")).Json.GetProperty("claims").EnumerateArray().Single(c => c.GetProperty("claimId").GetGuid() == claimId);
         Assert.Equal("paid", claim.GetProperty("status").GetString());
         await Refused(409, "ClaimPaid", () => Api.Post($"{url}/withdraw", new { reason = "too late" }));
