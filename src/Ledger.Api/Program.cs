@@ -1,6 +1,7 @@
 using JasperFx;
 using Ledger.Api.Hosting;
 
+if (Ledger.Api.Cli.CliOutput.IsLedgerCommand(args)) Ledger.Api.Cli.CliOutput.DuringDiscovery();
 var builder = WebApplication.CreateBuilder(args);
 if (args is ["token", .. var tokenArgs]) return Ledger.Api.Security.TokenCommand.Run(tokenArgs, builder.Configuration);
 builder.Host.ApplyJasperFxExtensions();

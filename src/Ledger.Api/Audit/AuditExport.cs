@@ -120,7 +120,7 @@ public sealed class AuditCommand : JasperFxAsyncCommand<AuditInput>
 
     public override async Task<bool> Execute(AuditInput input)
     {
-        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
+        Ledger.Api.Cli.CliOutput.UseStandardOutput();
         using var host = input.BuildHost();
         var services = host.Services;
         try

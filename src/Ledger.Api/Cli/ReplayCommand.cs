@@ -36,8 +36,7 @@ public sealed class ReplayCommand : JasperFxAsyncCommand<ReplayInput>
 
     public override async Task<bool> Execute(ReplayInput input)
     {
-        // Piped output (a ticket, a log) gets full rows instead of wrapping at a default 80 columns.
-        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
+        CliOutput.UseStandardOutput();
         using var host = input.BuildHost();
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var calendar = host.Services.GetRequiredService<BusinessCalendar>();

@@ -140,6 +140,7 @@ public sealed class SweepCommand : JasperFxAsyncCommand<SweepInput>
 {
     public override async Task<bool> Execute(SweepInput input)
     {
+        Ledger.Api.Cli.CliOutput.UseStandardOutput();
         // The web host is not started (it would listen on the API's port): each household's sweep runs through the
         // same handler the API uses, on its own session.
         using var host = input.BuildHost();
