@@ -67,6 +67,8 @@ public static class LedgerSetup
             opts.Durability.Mode = builder.Configuration["Ledger:Cluster"] == "true" ? DurabilityMode.Balanced : DurabilityMode.Solo;
         });
 
+        services.AddSingleton<Ledger.Api.Security.AccessLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<Ledger.Api.Security.AccessLog>());
         services.AddHostedService<DemoDataSeeder>();
         services.AddHostedService<Ledger.Api.Policies.SweepScheduler>();
         return builder;
@@ -121,6 +123,12 @@ public static class LedgerSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.Use(async (http, next) =>
+        {
+            await next();
+            http.RequestServices.GetRequiredService<Ledger.Api.Security.AccessLog>()
+                .Record(http, http.RequestServices.GetRequiredService<BusinessCalendar>().Now);
+        });
 
         // Public: health, the OpenAPI document and its UI. Everything else needs a token (the fallback policy).
         app.MapOpenApi().AllowAnonymous();
@@ -146,6 +154,7 @@ public static class LedgerSetup
         Ledger.Api.Registers.RegisterEndpoints.Map(app);
         Ledger.Api.Audit.AuditEndpoints.Map(app);
         Ledger.Api.Audit.FhirExport.Map(app);
+        Ledger.Api.Security.AccessLog.Map(app);
         return app;
     }
 }

@@ -64,3 +64,24 @@ public sealed class TenancyTests(LedgerFixture fixture) : LedgerTest(fixture)
         Assert.True((await Api.Send(HttpMethod.Get, $"/audit/verify?householdId={a.Id("householdId")}", null, [regulator])).Json.GetProperty("verified").GetBoolean());
     }
 }
+
+public sealed class AccessLogTests(LedgerFixture fixture) : LedgerTest(fixture)
+{
+    [Fact]
+    public async Task Reads_of_a_household_are_logged_with_who_read_it()
+    {
+        var (household, _, _) = await Api.OpenHousehold("张伟");
+        await Api.Send(HttpMethod.Get, $"/households/{household}/history", null, [LedgerFixture.As("support.qian", Roles.Support)]);
+
+        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Ledger.Api.Security.AccessLog>(Fixture.Host.Services).FlushAsync(CancellationToken.None);
+        var log = await Api.Send(HttpMethod.Get, $"/audit/access?householdId={household}", null, [LedgerFixture.As("regulator.wu", Roles.Regulator)]);
+
+        Assert.Equal(200, log.Code);
+        var entry = Assert.Single(log.Json.EnumerateArray(), e => e.GetProperty("actor").GetString() == "support.qian");
+        Assert.Equal($"/households/{household}/history", entry.GetProperty("path").GetString());
+        Assert.Equal(200, entry.GetProperty("status").GetInt32());
+        var forbidden = await Api.Send(HttpMethod.Get, "/audit/access", null, [LedgerFixture.As("support.qian", Roles.Support)]);
+        Assert.Equal(403, forbidden.Code);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Threading.Channels;
+using Ledger.Api.Hosting;
+using Marten;
+using NodaTime;
+
+namespace Ledger.Api.Security;
+
+/// <summary>One read of personal or regulated data: who, which tenant, what, when, and the answer's status.</summary>
+public sealed record AccessLogEntry
+{
+    public Guid Id { get; init; }
+    public DateTimeOffset At { get; init; }
+    public string Actor { get; init; } = "";
+    public string Tenant { get; init; } = "";
+    public string Method { get; init; } = "";
+    public string Path { get; init; } = "";
+    public int Status { get; init; }
+    public Guid? HouseholdId { get; init; }
+}
+
+/// <summary>
+/// Records every authenticated read of households, the audit trail, registers and reports (PIPL §51: access to
+/// personal and health data must be accountable). Writes are already events with their actor; reads are logged here.
+/// Entries are queued and written in batches so a read never waits for the log.
+/// </summary>
+public sealed class AccessLog(IDocumentStore store, ILogger<AccessLog> logger) : BackgroundService
+{
+    private static readonly string[] Logged = ["/households", "/audit", "/registers", "/reports"];
+    private readonly Channel<AccessLogEntry> _queue = Channel.CreateUnbounded<AccessLogEntry>(new UnboundedChannelOptions { SingleReader = true });
+
+    public void Record(HttpContext http, Instant now)
+    {
+        if (!HttpMethods.IsGet(http.Request.Method) || http.User.Identity?.IsAuthenticated != true) return;
+        var path = http.Request.Path.Value ?? "";
+        if (!Logged.Any(p => path.StartsWith(p, StringComparison.OrdinalIgnoreCase))) return;
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        _queue.Writer.TryWrite(new AccessLogEntry
+        {
+            Id = Guid.CreateVersion7(),
+            At = now.ToDateTimeOffset(),
+            Actor = LedgerAuth.Actor(http.User) ?? "anonymous",
+            Tenant = Tenancy.Of(http.User),
+            Method = http.Request.Method,
+            Path = path + http.Request.QueryString,
+            Status = http.Response.StatusCode,
+            HouseholdId = segments is ["households", var id, ..] && Guid.TryParse(id, out var household) ? household : null,
+        });
+    }
+
+    /// <summary>Writes what is queued now; the background loop does the same every second.</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        var batch = new List<AccessLogEntry>();
+        while (_queue.Reader.TryRead(out var entry)) batch.Add(entry);
+        if (batch.Count == 0) return;
+        await using var session = store.LightweightSession();
+        session.Store(batch.ToArray());
+        await session.SaveChangesAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await FlushAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Writing the access log failed");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await FlushAsync(CancellationToken.None);
+    }
+
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/audit/access", async Task<IResult> (IDocumentStore store, string? actor, string? householdId, int? limit, CancellationToken ct) =>
+            {
+                await using var session = store.QuerySession();
+                IQueryable<AccessLogEntry> query = session.Query<AccessLogEntry>();
+                if (!string.IsNullOrWhiteSpace(actor)) query = query.Where(e => e.Actor == actor);
+                if (!string.IsNullOrWhiteSpace(householdId))
+                {
+                    if (!Guid.TryParse(householdId, out var id)) return Problems.Validation([new Ledger.Domain.FieldError("householdId", "is not a household id")]);
+                    query = query.Where(e => e.HouseholdId == id);
+                }
+                var rows = await query.OrderByDescending(e => e.At).Take(Math.Clamp(limit ?? 200, 1, 5000)).ToListAsync(ct);
+                return TypedResults.Json(rows, LedgerJson.Options);
+            })
+            .WithName("AccessLog").WithTags("Audit").RequireAuthorization(Access.Audit)
+            .WithSummary("Who read which household, audit data, register or report, newest first (reads are logged, writes are events).")
+            .Produces<IReadOnlyList<AccessLogEntry>>().ProducesValidationProblem();
+}
