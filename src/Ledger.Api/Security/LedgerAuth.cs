@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Spectre.Console;
+using NodaTime;
 
 namespace Ledger.Api.Security;
 
@@ -117,7 +118,8 @@ public static class LedgerAuth
             Issuer = issuer,
             Audience = audience,
             Claims = claims,
-            Expires = DateTime.UtcNow.Add(lifetime),
+            // Token expiry is checked against the real clock by the JWT handler, never the business calendar.
+            Expires = SystemClock.Instance.GetCurrentInstant().Plus(Duration.FromTimeSpan(lifetime)).ToDateTimeUtc(),
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
         });
     }
