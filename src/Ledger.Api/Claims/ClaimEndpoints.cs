@@ -24,6 +24,7 @@ public static class ClaimEndpoints
                     (body, _) => body with
                     {
                         ClaimId = Guid.CreateVersion7(),
+                        Submitter = Ledger.Api.Security.LedgerAuth.Actor(http.User),
                         ReferralThreshold = configuration.GetValue("Ledger:Claims:ReferralThreshold", ClaimEngine.DefaultReferralThreshold),
                     },
                     (command, version, events, id) =>

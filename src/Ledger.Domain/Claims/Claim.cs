@@ -35,6 +35,9 @@ public sealed record Claim(
     /// <summary>Who decided the claim on review, if a person did.</summary>
     public string? ReviewedBy { get; init; }
 
+    /// <summary>Who recorded the claim; null for claims recorded before this was kept.</summary>
+    public string? SubmittedBy { get; init; }
+
     public ClaimOutcome? Outcome => Adjudication?.Outcome;
 
     public decimal Payable => Adjudication is { Outcome: ClaimOutcome.Approved } a ? a.Payable : 0m;
@@ -51,7 +54,7 @@ public sealed record Claim(
 
     public static Claim Submitted(ClaimSubmitted e, int order) =>
         new(e.ClaimId, e.PolicyId, e.PersonId, e.LossDate, e.Cause, e.Amount, e.Description, e.ReportedOn, order,
-            null, null, null, null, 0m, false);
+            null, null, null, null, 0m, false) { SubmittedBy = e.SubmittedBy };
 
     public Claim After(object @event) => @event switch
     {

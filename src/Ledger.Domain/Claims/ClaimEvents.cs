@@ -77,7 +77,7 @@ public interface IClaimEvent : IHouseholdEvent
 /// <remarks><see cref="Category"/> is the policy's, kept with the claim for registers across households.</remarks>
 public sealed record ClaimSubmitted(
     Guid ClaimId, Guid PolicyId, Ledger.Domain.Policies.PolicyCategory Category, Guid PersonId, LocalDate LossDate, LossCause Cause, decimal Amount,
-    string? Description, LocalDate ReportedOn, LocalDate EffectiveDate) : IClaimEvent;
+    string? Description, LocalDate ReportedOn, LocalDate EffectiveDate, string? SubmittedBy = null) : IClaimEvent;
 
 /// <summary>The rules decided the claim (approved or rejected).</summary>
 public sealed record ClaimAdjudicated(Guid ClaimId, Adjudication Adjudication, LocalDate EffectiveDate) : IClaimEvent;

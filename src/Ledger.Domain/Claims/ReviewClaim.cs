@@ -31,6 +31,9 @@ public static partial class ClaimDecider
             throw new DomainRuleViolated("NotReferred", $"The claim is {claim.Status.ToString().ToLowerInvariant()}, not waiting for review.", ViolationKind.Conflict);
         if (c.Decision == ReviewDecision.Approve && c.Amount > claim.Adjudication!.Eligible)
             throw new DomainRuleViolated("AmountAboveEligible", $"At most the eligible {claim.Adjudication.Eligible:0.00} can be approved.");
+        // Four eyes: a referred claim is decided by someone other than the person who recorded it.
+        if (claim.SubmittedBy is { } submitter && submitter == c.Reviewer)
+            throw new DomainRuleViolated("FourEyes", "The person who recorded this claim may not also decide it on review.", ViolationKind.Conflict);
 
         var reviewed = h with
         {

@@ -14,6 +14,9 @@ public sealed record SubmitClaim(Guid PolicyId, Guid PersonId, LocalDate LossDat
     /// <summary>Payable amounts above this are referred; set by the ledger's configuration, not by the caller.</summary>
     [JsonIgnore] public decimal ReferralThreshold { get; init; } = ClaimEngine.DefaultReferralThreshold;
 
+    /// <summary>Who records the claim; set by the ledger from the caller's token.</summary>
+    [JsonIgnore] public string? Submitter { get; init; }
+
     public IEnumerable<FieldError> Validate()
     {
         var errors = Check.Date(LossDate, "lossDate").Concat(Check.Defined(Cause, "cause")).Concat(Check.Amount(Amount, "amount"));
@@ -32,7 +35,7 @@ public static partial class ClaimDecider
         HouseholdDecider.RequirePerson(h, c.PersonId);
         if (c.LossDate > today)
             throw new DomainRuleViolated("LossInFuture", $"The loss date {c.LossDate:yyyy-MM-dd} is after today ({today:yyyy-MM-dd}).");
-        var submitted = new ClaimSubmitted(c.ClaimId, c.PolicyId, policy.Category, c.PersonId, c.LossDate, c.Cause, c.Amount, c.Description, today, c.LossDate);
+        var submitted = new ClaimSubmitted(c.ClaimId, c.PolicyId, policy.Category, c.PersonId, c.LossDate, c.Cause, c.Amount, c.Description, today, c.LossDate, c.Submitter);
         var withClaim = h.After(submitted);
         var claim = withClaim.Claims[^1];
         // Judge it with a provisional adjudication carrying the threshold, so the engine sees its place in the order.

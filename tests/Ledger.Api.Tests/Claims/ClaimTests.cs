@@ -92,6 +92,8 @@ public sealed class ClaimTests(LedgerFixture fixture) : LedgerTest(fixture)
         await Refused(422, "AmountAboveEligible", () => Api.Post($"{url}/review", new { decision = "approve", amount = 90001m, reason = "checked" }));
         await Refused(400, "ValidationFailed", () => Api.Post($"{url}/review", new { decision = "approve", reason = "no amount" }));
 
+        // Four eyes: whoever recorded the claim (here the default caller) does not decide it on review.
+        await Refused(409, "FourEyes", () => Api.Post($"{url}/review", new { decision = "approve", amount = 75000m, reason = "my own claim" }));
         var reviewer = LedgerFixture.As("assessor.zhou", "claimsAssessor");
         var payer = LedgerFixture.As("assessor.sun", "claimsAssessor");
         var reviewed = await Api.Post($"{url}/review", new { decision = "approve", amount = 75000m, reason = "Invoices checked" }, reviewer);

@@ -80,6 +80,18 @@ public class ReferralAndReviewTests
     }
 
     [Fact]
+    public void TheAssessorWhoRecordedAReferredClaim_MayNotDecideIt_AnotherAssessorMay()
+    {
+        var given = FamilyMedical()
+            .AndThen(Loss(1, MotherId, D(2025, 2, 10), LossCause.Accident, 80_000m) with { Submitter = "assessor.zhou" }, D(2025, 2, 12));
+
+        given.Refused(Approve(1, 65_000m) with { Reviewer = "assessor.zhou" }).Violates("FourEyes", ViolationKind.Conflict);
+        given.Refused(RejectOnReview(1) with { Reviewer = "assessor.zhou" }).Violates("FourEyes", ViolationKind.Conflict);
+        var reviewed = Assert.IsType<ClaimReviewed>(given.Decide(Approve(1, 65_000m) with { Reviewer = "assessor.sun" })[0]);
+        Assert.Equal("assessor.sun", reviewed.Reviewer);
+    }
+
+    [Fact]
     public void ApprovingMoreThanTheRulesWouldPay_PaysWhatTheRulesAllow()
     {
         // The rules allow 70,000 (80,000 − 10,000); the reviewer may approve up to the eligible 80,000, but not pay above
