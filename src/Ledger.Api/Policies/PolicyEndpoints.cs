@@ -1,5 +1,6 @@
 using Ledger.Api.Hosting;
 using Ledger.Api.Households;
+using Ledger.Api.Security;
 using Ledger.Domain;
 using Ledger.Domain.Policies;
 
@@ -24,7 +25,7 @@ public static class PolicyEndpoints
     {
         app.MapPost("/households/{householdId}/policies", (HttpContext http, string householdId) =>
                 WriteEndpoint.ExecuteAsync<IssuePolicy>(http, nameof(IssuePolicy), householdId,
-                    (body, _) => body with { PolicyId = Guid.CreateVersion7() },
+                    (body, _) => body with { PolicyId = Guid.CreateVersion7(), Applicant = LedgerAuth.Actor(http.User) },
                     (command, version, events, id) =>
                     {
                         var policyId = ((IssuePolicy)command).PolicyId;
@@ -37,35 +38,35 @@ public static class PolicyEndpoints
                 "Apply for a policy: issued at once when the underwriting rules accept it, else referred to a person.", StatusCodes.Status201Created);
 
         Write<DecideUnderwriting, UnderwrittenAnswer>(app, Policy + "/underwriting", "A person decides a referred application.",
-            (c, route) => c with { PolicyId = route.Policy },
+            (c, route, http) => c with { PolicyId = route.Policy, Underwriter = LedgerAuth.Actor(http.User) },
             (_, v, events) => new(v, events.OfType<UnderwritingDecided>().Single().Outcome));
         Write<AddInsured, PremiumDeltaAnswer>(app, Policy + "/insured", "Insure one more member mid-term (premium pro rata by days).",
-            (c, route) => c with { PolicyId = route.Policy },
+            (c, route, _) => c with { PolicyId = route.Policy },
             (_, v, events) => new(v, events.OfType<InsuredAdded>().Single().PremiumDelta));
         Write<RemoveInsured, RefundAnswer>(app, Policy + "/insured/{personId}/remove", "End one person's cover; effectiveDate is their last covered day.",
-            (c, route) => c with { PolicyId = route.Policy, PersonId = route.Person },
+            (c, route, _) => c with { PolicyId = route.Policy, PersonId = route.Person },
             (_, v, events) => new(v, events.OfType<InsuredRemoved>().Single().Refund));
         Write<AddVehicle, PremiumDeltaAnswer>(app, Policy + "/vehicles", "Add a vehicle to a motor policy mid-term.",
-            (c, route) => c with { PolicyId = route.Policy },
+            (c, route, _) => c with { PolicyId = route.Policy },
             (_, v, events) => new(v, events.OfType<VehicleAdded>().Single().PremiumDelta));
         Write<RemoveVehicle, RefundAnswer>(app, Policy + "/vehicles/{plate}/remove", "Remove a vehicle; effectiveDate is its last covered day.",
-            (c, route) => c with { PolicyId = route.Policy, Plate = route.Plate },
+            (c, route, _) => c with { PolicyId = route.Policy, Plate = route.Plate },
             (_, v, events) => new(v, events.OfType<VehicleRemoved>().Single().Refund));
         Write<PayPremium, VersionAnswer>(app, Policy + "/premiums", "Record a premium payment.",
-            (c, route) => c with { PolicyId = route.Policy }, (_, v, _) => new(v));
+            (c, route, _) => c with { PolicyId = route.Policy }, (_, v, _) => new(v));
         Write<WithdrawPolicy, WithdrawnAnswer>(app, Policy + "/withdraw", "Withdraw inside the cooling-off period: void from inception, full refund.",
-            (c, route) => c with { PolicyId = route.Policy },
+            (c, route, _) => c with { PolicyId = route.Policy },
             (_, v, events) => new(v, events.OfType<PolicyWithdrawnInCoolingOff>().Single().Refund, Voided: true));
         Write<CancelPolicy, RefundAnswer>(app, Policy + "/cancel", "Cancel after cooling-off; effectiveDate is the last covered day (pro-rata refund).",
-            (c, route) => c with { PolicyId = route.Policy },
+            (c, route, _) => c with { PolicyId = route.Policy },
             (_, v, events) => new(v, events.OfType<PolicyCancelled>().Single().Refund));
         Write<ReinstatePolicy, VersionAnswer>(app, Policy + "/reinstate", "Reinstate a suspended policy by paying its arrears (new waiting period).",
-            (c, route) => c with { PolicyId = route.Policy }, (_, v, _) => new(v));
+            (c, route, _) => c with { PolicyId = route.Policy }, (_, v, _) => new(v));
         Write<RenewPolicy, RenewedAnswer>(app, Policy + "/renew", "Renew for a new term.",
-            (c, route) => c with { PolicyId = route.Policy },
+            (c, route, _) => c with { PolicyId = route.Policy },
             (_, v, events) => new(v, events.OfType<PolicyRenewed>().Single().Continuous));
         Write<DeclineRenewal, VersionAnswer>(app, Policy + "/decline-renewal", "The insurer declines to renew (refused before the guaranteed-renewal horizon).",
-            (c, route) => c with { PolicyId = route.Policy }, (_, v, _) => new(v));
+            (c, route, _) => c with { PolicyId = route.Policy }, (_, v, _) => new(v));
     }
 
     /// <summary>Ids named by the route; a malformed id can name nothing, so it is an unknown one (404).</summary>
@@ -73,14 +74,14 @@ public static class PolicyEndpoints
 
     private static void Write<TBody, TAnswer>(
         IEndpointRouteBuilder app, string pattern, string summary,
-        Func<TBody, RouteIds, TBody> withIds, Func<TBody, long, IReadOnlyList<object>, TAnswer> answer)
+        Func<TBody, RouteIds, HttpContext, TBody> withIds, Func<TBody, long, IReadOnlyList<object>, TAnswer> answer)
         where TBody : class
         where TAnswer : notnull
     {
         var operation = typeof(TBody).Name;
         app.MapPost(pattern, (HttpContext http, string householdId) =>
                 WriteEndpoint.ExecuteAsync<TBody>(http, operation, householdId,
-                    (body, _) => withIds(body, Route(http)),
+                    (body, _) => withIds(body, Route(http), http),
                     (command, version, events, id) =>
                         new WriteAnswer(StatusCodes.Status200OK, answer((TBody)command, version, events), id, version, null)))
             .Describe<TBody, TAnswer>(operation, summary, StatusCodes.Status200OK);

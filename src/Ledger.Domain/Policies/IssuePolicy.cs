@@ -30,6 +30,9 @@ public sealed record IssuePolicy(
 {
     [JsonIgnore] public Guid PolicyId { get; init; }
 
+    /// <summary>Who applies; set by the ledger from the caller's token.</summary>
+    [JsonIgnore] public string? Applicant { get; init; }
+
     public IEnumerable<FieldError> Validate()
     {
         var errors = new List<FieldError>();
@@ -124,11 +127,11 @@ public static partial class PolicyDecider
 
         var reasons = UnderwritingReasons(product, holder, people, vehicles.Count, c.TermStart).ToList();
         if (reasons.Count > 0)
-            return [new UnderwritingDecided(c.PolicyId, UnderwritingOutcome.Referred, Automated: true, reasons, issued, today)];
+            return [new UnderwritingDecided(c.PolicyId, UnderwritingOutcome.Referred, Automated: true, reasons, issued, today, c.Applicant)];
 
         return
         [
-            new UnderwritingDecided(c.PolicyId, UnderwritingOutcome.Accepted, Automated: true, [], null, today),
+            new UnderwritingDecided(c.PolicyId, UnderwritingOutcome.Accepted, Automated: true, [], null, today, c.Applicant),
             issued,
             new PremiumDue(c.PolicyId, insured.Sum(i => i.AnnualPremium) + vehicles.Sum(v => v.AnnualPremium), "firstTerm", c.TermStart),
         ];

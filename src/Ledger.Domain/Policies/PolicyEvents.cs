@@ -42,14 +42,19 @@ public enum UnderwritingOutcome
 }
 
 /// <summary>An underwriting decision on an application, by the rules (<see cref="Automated"/>) or by a person.</summary>
-/// <remarks>A referral keeps the application (<see cref="Proposal"/>) so that a person can accept it later.</remarks>
+/// <remarks>
+/// A referral keeps the application (<see cref="Proposal"/>) so that a person can accept it later.
+/// <see cref="DecidedBy"/> is the person behind the decision: who applied when the rules decided, who decided when a
+/// person did; the four-eyes rule keeps the applicant from deciding their own referral.
+/// </remarks>
 public sealed record UnderwritingDecided(
     Guid PolicyId,
     UnderwritingOutcome Outcome,
     bool Automated,
     IReadOnlyList<string> Reasons,
     PolicyIssued? Proposal,
-    LocalDate EffectiveDate) : IPolicyEvent;
+    LocalDate EffectiveDate,
+    string? DecidedBy = null) : IPolicyEvent;
 
 /// <summary>A policy was issued for its first term; its first premium falls due on the term's first day.</summary>
 public sealed record PolicyIssued(

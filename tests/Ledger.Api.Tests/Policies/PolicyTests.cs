@@ -74,14 +74,17 @@ public sealed class PolicyTests(LedgerFixture fixture) : LedgerTest(fixture)
         Assert.Empty(view.Json.GetProperty("policies").EnumerateArray());
         Assert.Equal(policyId, view.Json.GetProperty("applications")[0].GetProperty("policyId").GetGuid());
 
-        var decided = await Api.Post($"/households/{household}/policies/{policyId}/underwriting", new { decision = "accept", reason = "Medical report reviewed" });
+        // Four eyes: whoever applied (the default caller) does not decide the referral; another clerk does.
+        await Refused(409, "FourEyes", () => Api.Post($"/households/{household}/policies/{policyId}/underwriting", new { decision = "accept", reason = "my own application" }));
+        var underwriter = LedgerFixture.As("underwriter.li", "clerk");
+        var decided = await Api.Post($"/households/{household}/policies/{policyId}/underwriting", new { decision = "accept", reason = "Medical report reviewed" }, underwriter);
 
         Assert.Equal(200, decided.Code);
         Assert.Equal("accepted", decided.Str("underwriting"));
         view = await Api.Get($"/households/{household}");
         Assert.Equal(policyId, view.Json.GetProperty("policies")[0].GetProperty("policyId").GetGuid());
         Assert.Empty(view.Json.GetProperty("applications").EnumerateArray());
-        await Refused(409, "NotReferred", () => Api.Post($"/households/{household}/policies/{policyId}/underwriting", new { decision = "accept", reason = "again" }));
+        await Refused(409, "NotReferred", () => Api.Post($"/households/{household}/policies/{policyId}/underwriting", new { decision = "accept", reason = "again" }, underwriter));
     }
 
     [Fact]

@@ -31,6 +31,18 @@ public class DecideUnderwritingTests
     }
 
     [Fact]
+    public void GivenAReferralOfClerkWang_ClerkWangMayNotDecideIt_ClerkLiMay()
+    {
+        var given = Family.Plus(GrandfatherJoined).Plus(
+            new UnderwritingDecided(MedicalId, UnderwritingOutcome.Referred, true, ["陈国强 is 74 at the start"], Proposal, IssuedOn, "clerk.wang"));
+
+        given.Refused(Decision(UnderwritingDecision.Accept, "mine") with { Underwriter = "clerk.wang" }, ReviewedOn).Violates("FourEyes", ViolationKind.Conflict);
+        given.Refused(Decision(UnderwritingDecision.Decline, "mine") with { Underwriter = "clerk.wang" }, ReviewedOn).Violates("FourEyes", ViolationKind.Conflict);
+        var decided = Assert.IsType<UnderwritingDecided>(given.Decide(Decision(UnderwritingDecision.Accept, "Medical report reviewed") with { Underwriter = "clerk.li" }, today: ReviewedOn)[0]);
+        Assert.Equal((UnderwritingOutcome.Accepted, "clerk.li"), (decided.Outcome, decided.DecidedBy));
+    }
+
+    [Fact]
     public void GivenReferredApplication_WhenAccepted_ThenThePolicyExistsAndTheApplicationIsGone()
     {
         var household = GivenReferred.AndThen(Decision(UnderwritingDecision.Accept, "Medical report reviewed"), ReviewedOn).State();
