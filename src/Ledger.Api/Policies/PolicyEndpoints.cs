@@ -43,6 +43,10 @@ public static class PolicyEndpoints
         Write<AddInsured, PremiumDeltaAnswer>(app, Policy + "/insured", "Insure one more member mid-term (premium pro rata by days).",
             (c, route, _) => c with { PolicyId = route.Policy },
             (_, v, events) => new(v, events.OfType<InsuredAdded>().Single().PremiumDelta));
+        Write<DesignateBeneficiaries, VersionAnswer>(app, Policy + "/insured/{personId}/beneficiaries",
+            "Name who is paid if the insured person dies, with shares adding up to 100; an empty list revokes the designation.",
+            (c, route, _) => c with { PolicyId = route.Policy, InsuredId = route.Person },
+            (_, v, _) => new(v));
         Write<RemoveInsured, RefundAnswer>(app, Policy + "/insured/{personId}/remove", "End one person's cover; effectiveDate is their last covered day.",
             (c, route, _) => c with { PolicyId = route.Policy, PersonId = route.Person },
             (_, v, events) => new(v, events.OfType<InsuredRemoved>().Single().Refund));

@@ -147,7 +147,8 @@ public sealed record PolicyView(
                 var illnessFrom = p.IllnessCoverFrom(i, on);
                 var coverTo = p.CoverTo(i);
                 var covered = inForce && i.CoverFrom <= on && on <= coverTo;
-                return new InsuredView(i.PersonId, i.AnnualPremium, i.CoverFrom, illnessFrom, coverTo, i.EndCause, covered, covered && on >= illnessFrom);
+                return new InsuredView(i.PersonId, i.AnnualPremium, i.CoverFrom, illnessFrom, coverTo, i.EndCause, covered, covered && on >= illnessFrom,
+                    p.BeneficiariesOf(i.PersonId, on));
             }).ToList(),
             p.Vehicles.Select(v => new VehicleView(v.Vehicle.Plate, v.Vehicle.Vin, v.Vehicle.NewEnergy, v.Vehicle.AnnualPremium, v.CoverFrom,
                 v.CoverTo ?? p.CancelledAfter ?? p.LastTerm.End)).ToList(),
@@ -165,6 +166,7 @@ public sealed record PolicyView(
 /// <summary>One person's cover on a policy, on the view's date.</summary>
 /// <param name="Covered">Covered for accidents on the date (policy in force, person within their cover).</param>
 /// <param name="IllnessCovered">Also past their waiting period, so covered for illness.</param>
+/// <param name="Beneficiaries">Who is paid on the person's death: the designation in force on the view's date.</param>
 public sealed record InsuredView(
     Guid PersonId,
     decimal AnnualPremium,
@@ -173,7 +175,8 @@ public sealed record InsuredView(
     LocalDate CoverTo,
     string? EndCause,
     bool Covered,
-    bool IllnessCovered);
+    bool IllnessCovered,
+    IReadOnlyList<BeneficiaryShare> Beneficiaries);
 
 public sealed record VehicleView(string Plate, string Vin, bool NewEnergy, decimal AnnualPremium, LocalDate CoverFrom, LocalDate CoverTo);
 

@@ -42,6 +42,7 @@ public static partial class HouseholdDecider
         (Policies.DecideUnderwriting c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.AddInsured c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.RemoveInsured c, var h) => Policies.PolicyDecider.Decide(c, h, today),
+        (Policies.DesignateBeneficiaries c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.AddVehicle c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.RemoveVehicle c, var h) => Policies.PolicyDecider.Decide(c, h, today),
         (Policies.PayPremium c, var h) => Policies.PolicyDecider.Decide(c, h, today),

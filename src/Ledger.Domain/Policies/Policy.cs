@@ -49,6 +49,9 @@ public sealed record Policy
     public ImmutableList<PremiumEntry> Payments { get; init; } = [];
     public ImmutableList<PremiumEntry> Credits { get; init; } = [];
     public ImmutableList<LocalDate> Reinstatements { get; init; } = [];
+
+    /// <summary>Every designation of beneficiaries (受益人), oldest first; the latest for a person is in force.</summary>
+    public ImmutableList<BeneficiaryDesignated> Designations { get; init; } = [];
     public LocalDate? WithdrawnOn { get; init; }
     public LocalDate? CancelledAfter { get; init; }
 
@@ -65,6 +68,10 @@ public sealed record Policy
     public PolicyTerm? TermOn(LocalDate date) => Terms.LastOrDefault(t => t.Contains(date));
 
     public Cover? CoverOf(Guid personId) => Insured.LastOrDefault(c => c.PersonId == personId);
+
+    /// <summary>The beneficiaries of the person's death benefit on a date (now, without one); empty when none.</summary>
+    public IReadOnlyList<BeneficiaryShare> BeneficiariesOf(Guid insuredId, LocalDate? on = null) =>
+        Designations.LastOrDefault(d => d.InsuredId == insuredId && (on is null || d.EffectiveDate <= on))?.Beneficiaries ?? [];
 
     /// <summary>Last day the policyholder may withdraw with a full refund.</summary>
     public LocalDate CoolingOffEnds => Conditions.ContractReceivedOn.PlusDays(Conditions.CoolingOffDays);
@@ -100,6 +107,7 @@ public sealed record Policy
             Vehicles = Vehicles.Select(v => v.Vehicle.Plate == e.Plate && v.CoverTo is null ? v with { CoverTo = e.EffectiveDate } : v).ToImmutableList(),
         }).Credit(e.EffectiveDate, e.Refund, "vehicleRemoved"),
         PolicyReinstated e => this with { Reinstatements = Reinstatements.Add(e.EffectiveDate) },
+        BeneficiaryDesignated e => this with { Designations = Designations.Add(e) },
         // Void from inception: nothing was ever due, so the refund is not a credit against charges (see PremiumOn).
         PolicyWithdrawnInCoolingOff e => this with { WithdrawnOn = e.EffectiveDate },
         PolicyCancelled e => (this with { CancelledAfter = e.EffectiveDate }).Credit(e.EffectiveDate, e.Refund, "cancelled"),

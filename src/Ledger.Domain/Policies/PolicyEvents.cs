@@ -121,3 +121,9 @@ public sealed record RenewalDue(Guid PolicyId, LocalDate TermEnd, bool Guarantee
 
 /// <summary>The insurer will not renew the policy after <see cref="TermEnd"/> (only possible past the guaranteed-renewal horizon).</summary>
 public sealed record RenewalDeclined(Guid PolicyId, LocalDate TermEnd, string Reason, LocalDate EffectiveDate) : IPolicyEvent;
+
+/// <summary>
+/// Who is paid if the insured person dies, and their shares in percent (adding up to 100). Replaces any earlier
+/// designation for the person on the policy; an empty list revokes it (the benefit then goes to the estate).
+/// </summary>
+public sealed record BeneficiaryDesignated(Guid PolicyId, Guid InsuredId, IReadOnlyList<BeneficiaryShare> Beneficiaries, LocalDate EffectiveDate) : IPolicyEvent;

@@ -29,6 +29,40 @@ public sealed class PolicyTests(LedgerFixture fixture) : LedgerTest(fixture)
         view.Json.GetProperty("policies").EnumerateArray().Single(p => p.GetProperty("policyId").GetGuid() == policyId);
 
     [Fact]
+    public async Task Beneficiaries_are_designated_per_insured_person_and_bad_designations_are_refused()
+    {
+        var (household, holder, spouse, child) = await FamilyAsync();
+        var ci = await Api.Post($"/households/{household}/policies", new
+        {
+            category = "criticalIllness", productCode = "CI-CLASSIC", policyholderId = holder, termStart = "2025-01-01", termEnd = "2025-12-31",
+            insured = new[] { new { personId = holder, annualPremium = 2600m } },
+        });
+        var policyId = ci.Id("policyId");
+        var url = $"/households/{household}/policies/{policyId}/insured/{holder}/beneficiaries";
+        static object Shares(params (Guid Person, decimal Share)[] shares) =>
+            new { beneficiaries = shares.Select(s => new { personId = s.Person, share = s.Share }) };
+
+        var notHundred = await Refused(400, "ValidationFailed", () => Api.Post(url, Shares((spouse, 60m))));
+        Assert.Contains("add up to 100", notHundred.Raw);
+        await Refused(400, "ValidationFailed", () => Api.Post(url, new { }));
+        await Refused(422, "InsuredAsBeneficiary", () => Api.Post(url, Shares((holder, 100m))));
+        await Refused(404, "UnknownPerson", () => Api.Post(url, Shares((Guid.NewGuid(), 100m))));
+        await Refused(404, "NotInsured", () => Api.Post($"/households/{household}/policies/{policyId}/insured/{spouse}/beneficiaries", Shares((child, 100m))));
+        var medical = await IssueMedicalAsync(household, holder, holder);
+        await Refused(422, "NoDeathBenefit", () => Api.Post($"/households/{household}/policies/{medical}/insured/{holder}/beneficiaries", Shares((spouse, 100m))));
+
+        var designated = await Api.Post(url, Shares((spouse, 60.5m), (child, 39.5m)));
+
+        Assert.Equal(200, designated.Code);
+        var insured = PolicyIn(await Api.Get($"/households/{household}"), policyId).GetProperty("insured")[0];
+        Assert.Equal([(spouse, 60.5m), (child, 39.5m)],
+            insured.GetProperty("beneficiaries").EnumerateArray().Select(b => (b.GetProperty("personId").GetGuid(), b.GetProperty("share").GetDecimal())));
+        await Refused(409, "DesignationUnchanged", () => Api.Post(url, Shares((spouse, 60.5m), (child, 39.5m))));
+        var history = (await Api.Get($"/households/{household}/history")).Json.EnumerateArray().ToList();
+        Assert.Equal("beneficiary_designated", history[^1].GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task A_policy_is_issued_with_automated_underwriting_and_shown_in_the_view()
     {
         var (household, holder, spouse, _) = await FamilyAsync();

@@ -32,8 +32,8 @@ public class PolicyViewTests
 
         Assert.Equal(
             [
-                new InsuredView(HolderId, HolderPremium, TermStart, D(2025, 1, 31), TermEnd, null, true, true),
-                new InsuredView(SpouseId, SpousePremium, TermStart, D(2025, 1, 31), TermEnd, null, true, true),
+                new InsuredView(HolderId, HolderPremium, TermStart, D(2025, 1, 31), TermEnd, null, true, true, []),
+                new InsuredView(SpouseId, SpousePremium, TermStart, D(2025, 1, 31), TermEnd, null, true, true, []),
             ],
             view.Insured);
     }
@@ -87,7 +87,7 @@ public class PolicyViewTests
         Assert.Equal(D(2025, 5, 19), view.GraceEnd);
         Assert.Equal(2870m, view.PremiumBalance);
         Assert.Equal(
-            new InsuredView(NewbornId, 3650m, D(2025, 3, 20), D(2025, 4, 19), TermEnd, null, true, false),
+            new InsuredView(NewbornId, 3650m, D(2025, 3, 20), D(2025, 4, 19), TermEnd, null, true, false, []),
             view.CoverOf(NewbornId));
     }
 
