@@ -12,12 +12,14 @@ namespace Ledger.Api.Audit;
 
 /// <summary>
 /// A household as an HL7 FHIR R4 Bundle (Firely SDK): a Patient per person, a RelatedPerson for a policyholder who is
-/// not insured, a Group for the household, a Coverage per insured person per term, and an ExplanationOfBenefit per
+/// not insured and for each beneficiary in force, a Group for the household, a Coverage per insured person per term, and an ExplanationOfBenefit per
 /// claim with its adjudication lines and the family and individual deductible and limit balances.
 /// </summary>
 public static class FhirExport
 {
     private const string RelationshipSystem = "http://terminology.hl7.org/CodeSystem/subscriber-relationship";
+    private const string BeneficiarySystem = "urn:ledger:role";
+    private const string BeneficiaryShareExtension = "urn:ledger:beneficiary-share-percent";
     private const string AdjudicationSystem = "http://terminology.hl7.org/CodeSystem/adjudication";
     private const string BenefitTypeSystem = "http://terminology.hl7.org/CodeSystem/benefit-type";
     private const string BenefitUnitSystem = "http://terminology.hl7.org/CodeSystem/benefit-unit";
@@ -102,6 +104,23 @@ public static class FhirExport
                         BirthDate = Date(holder.DateOfBirth),
                     });
                 }
+            }
+            // Beneficiaries (受益人) in force today: not a Coverage field, so a RelatedPerson of the insured person each,
+            // naming the policy and carrying the share in percent.
+            foreach (var insuredId in policy.Insured.Select(i => i.PersonId).Distinct())
+            foreach (var share in policy.BeneficiariesOf(insuredId, today))
+            {
+                var beneficiary = h.Person(share.PersonId)!;
+                Add(new R4.RelatedPerson
+                {
+                    Id = StableId($"beneficiary:{policy.PolicyId}:{insuredId}", share.PersonId).ToString(),
+                    Identifier = [new R4.Identifier("urn:ledger:policy", policy.PolicyId.ToString())],
+                    Patient = new R4.ResourceReference(Ref(insuredId)),
+                    Relationship = [new R4.CodeableConcept(BeneficiarySystem, "beneficiary", "受益人 (paid on the insured person's death)")],
+                    Name = [new R4.HumanName { Text = beneficiary.Name }],
+                    BirthDate = Date(beneficiary.DateOfBirth),
+                    Extension = [new R4.Extension(BeneficiaryShareExtension, new R4.FhirDecimal(share.Share))],
+                });
             }
             foreach (var term in policy.Terms)
             foreach (var cover in policy.Insured.Where(c => c.EverStarted && c.CoverFrom <= term.End && policy.CoverTo(c) >= term.Start))

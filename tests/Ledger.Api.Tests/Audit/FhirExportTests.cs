@@ -63,6 +63,29 @@ public sealed class FhirExportTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
+    public async Task A_beneficiary_in_force_exports_as_a_related_person_of_the_insured_with_the_share()
+    {
+        var (household, holder, _) = await Api.OpenHousehold("王强", "2024-01-01");
+        var spouse = await Api.Join(household, "赵敏", "spouse", "1988-04-12", "2024-01-01");
+        var policy = (await Api.Post($"/households/{household}/policies", new
+        {
+            category = "criticalIllness", productCode = "CI-CLASSIC", policyholderId = holder, termStart = "2025-01-01", termEnd = "2025-12-31",
+            insured = new[] { new { personId = holder, annualPremium = 2600m } },
+        })).Id("policyId");
+        Assert.Equal(200, (await Api.Post($"/households/{household}/policies/{policy}/insured/{holder}/beneficiaries",
+            new { beneficiaries = new[] { new { personId = spouse, share = 100m } } })).Code);
+
+        var bundle = new FhirJsonDeserializer().Deserialize<Bundle>(await (await Fixture.Client.GetAsync($"/households/{household}/fhir")).Content.ReadAsStringAsync());
+
+        var beneficiary = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<RelatedPerson>());
+        Assert.Equal($"urn:uuid:{holder}", beneficiary.Patient.Reference);
+        Assert.Equal("赵敏", beneficiary.Name[0].Text);
+        Assert.Equal("beneficiary", beneficiary.Relationship[0].Coding[0].Code);
+        Assert.Equal(policy.ToString(), beneficiary.Identifier[0].Value);
+        Assert.Equal(100m, ((FhirDecimal)beneficiary.Extension.Single().Value).Value);
+    }
+
+    [Fact]
     public async Task An_unknown_household_has_no_bundle()
     {
         var answer = await Api.Get($"/households/{Guid.NewGuid()}/fhir");
