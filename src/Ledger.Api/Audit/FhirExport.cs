@@ -105,9 +105,10 @@ public static class FhirExport
                     });
                 }
             }
-            // Beneficiaries (受益人) in force today: not a Coverage field, so a RelatedPerson of the insured person each,
+            // Beneficiaries (受益人) in force today, while the contract runs: not a Coverage field, so a RelatedPerson of the insured person each,
             // naming the policy and carrying the share in percent.
-            foreach (var insuredId in policy.Insured.Select(i => i.PersonId).Distinct())
+            var contractRuns = policy.WithdrawnOn is null && policy.CancelledAfter is null && today <= policy.LastTerm.End;
+            foreach (var insuredId in contractRuns ? policy.Insured.Select(i => i.PersonId).Distinct() : [])
             foreach (var share in policy.BeneficiariesOf(insuredId, today))
             {
                 var beneficiary = h.Person(share.PersonId)!;

@@ -43,6 +43,7 @@ public static class EventCatalogue
         [typeof(PremiumPaid)] = "PremiumPaid",
         [typeof(InsuredAdded)] = "InsuredAdded",
         [typeof(InsuredRemoved)] = "InsuredRemoved",
+        [typeof(BeneficiaryDesignated)] = "BeneficiaryDesignated",
         [typeof(VehicleAdded)] = "VehicleAdded",
         [typeof(VehicleRemoved)] = "VehicleRemoved",
         [typeof(GracePeriodStarted)] = "GracePeriodStarted",

@@ -56,7 +56,9 @@ public static class Retention
     public static LocalDate? RetainedUntil(Household h, Guid personId, LocalDate asOf, LocalDate withoutContracts)
     {
         LocalDate? until = null;
-        foreach (var policy in h.Policies.Where(p => p.PolicyholderId == personId || p.Insured.Any(i => i.PersonId == personId)))
+        // A beneficiary is part of the contract too: the insurer needs their identity until it ends.
+        foreach (var policy in h.Policies.Where(p => p.PolicyholderId == personId || p.Insured.Any(i => i.PersonId == personId)
+                                                     || p.Designations.Any(d => d.Beneficiaries.Any(b => b.PersonId == personId))))
         {
             var ended = policy.WithdrawnOn ?? policy.CancelledAfter ?? policy.LastTerm.End;
             if (ended >= asOf) return null;

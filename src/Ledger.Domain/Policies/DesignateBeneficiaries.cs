@@ -33,16 +33,21 @@ public sealed record DesignateBeneficiaries(IReadOnlyList<BeneficiaryShare>? Ben
             yield break;
         }
         if (Beneficiaries.Count > MaxBeneficiaries) yield return new FieldError("beneficiaries", $"must name at most {MaxBeneficiaries} people");
+        var sharesValid = true;
         for (var i = 0; i < Beneficiaries.Count; i++)
         {
             var b = Beneficiaries[i];
             if (b.PersonId == Guid.Empty) yield return new FieldError($"beneficiaries[{i}].personId", "is required");
             if (b.Share is <= 0m or > 100m || decimal.Round(b.Share, 2) != b.Share)
+            {
+                sharesValid = false;
                 yield return new FieldError($"beneficiaries[{i}].share", "must be a percentage above 0 and at most 100, with at most 2 decimals");
+            }
         }
         if (Beneficiaries.Select(b => b.PersonId).Distinct().Count() != Beneficiaries.Count)
             yield return new FieldError("beneficiaries", "must name each person once");
-        if (Beneficiaries.Count > 0 && Beneficiaries.Sum(b => b.Share) != 100m)
+        // Summed only when every share is in range: out-of-range decimals could overflow the sum.
+        if (sharesValid && Beneficiaries.Count is > 0 and <= MaxBeneficiaries && Beneficiaries.Sum(b => b.Share) != 100m)
             yield return new FieldError("beneficiaries", $"shares must add up to 100 (they add up to {Beneficiaries.Sum(b => b.Share)})");
     }
 }
@@ -56,10 +61,11 @@ public static partial class PolicyDecider
         // Indemnity products reimburse costs and pay nothing on death, so there is nobody to designate.
         if (policy.Category is PolicyCategory.Medical or PolicyCategory.Motor)
             throw new DomainRuleViolated("NoDeathBenefit", $"A {policy.Category.ToString().ToLowerInvariant()} policy pays no death benefit, so it has no beneficiaries.");
+        // Death ends cover, so it is checked first: the caller learns why, not just that the person is no longer insured.
+        if (h.Person(c.InsuredId) is { LeaveCause: LeaveCause.Death } && policy.Insured.Any(i => i.PersonId == c.InsuredId))
+            throw new DomainRuleViolated("InsuredDeceased", "The insured person has died; the designation in force at death stands.");
         if (!policy.Insured.Any(i => i.PersonId == c.InsuredId && i.EverStarted && policy.CoverTo(i) >= today))
             throw new DomainRuleViolated("NotInsured", "The person is not insured by this policy now.", ViolationKind.NotFound);
-        if (h.People.FirstOrDefault(p => p.PersonId == c.InsuredId) is { LeaveCause: LeaveCause.Death })
-            throw new DomainRuleViolated("InsuredDeceased", "The insured person has died; the designation in force at death stands.");
         foreach (var b in c.Beneficiaries!)
         {
             if (b.PersonId == c.InsuredId)
@@ -67,6 +73,9 @@ public static partial class PolicyDecider
             var person = HouseholdDecider.RequirePerson(h, b.PersonId);
             if (person.LeaveCause == LeaveCause.Death)
                 throw new DomainRuleViolated("BeneficiaryDeceased", $"Person {b.PersonId} has died and cannot be designated.");
+            // The insurer must be able to find whom to pay; a person who asked for erasure cannot be newly named.
+            if (person.Restricted || person.Shredded)
+                throw new DomainRuleViolated("BeneficiaryRestricted", $"Person {b.PersonId} asked for erasure; their data may not be used for a new designation.");
         }
         if (policy.BeneficiariesOf(c.InsuredId).SequenceEqual(c.Beneficiaries!))
             throw new DomainRuleViolated("DesignationUnchanged", "The designation is already exactly this.", ViolationKind.Conflict);

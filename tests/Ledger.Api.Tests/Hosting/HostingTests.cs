@@ -79,6 +79,15 @@ public sealed class HostingTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
+    public void Every_event_type_has_a_stored_name_so_renaming_a_class_cannot_rename_stored_events()
+    {
+        var events = typeof(Ledger.Domain.Households.IHouseholdEvent).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(Ledger.Domain.Households.IHouseholdEvent).IsAssignableFrom(t));
+
+        Assert.Empty(events.Where(t => !EventCatalogue.StoredNames.ContainsKey(t)).Select(t => t.Name));
+    }
+
+    [Fact]
     public async Task The_replay_command_prints_the_timeline_and_the_view()
     {
         var (id, _, number) = await Api.OpenHousehold("Zoë Martin");

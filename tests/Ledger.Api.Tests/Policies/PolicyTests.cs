@@ -59,7 +59,7 @@ public sealed class PolicyTests(LedgerFixture fixture) : LedgerTest(fixture)
             insured.GetProperty("beneficiaries").EnumerateArray().Select(b => (b.GetProperty("personId").GetGuid(), b.GetProperty("share").GetDecimal())));
         await Refused(409, "DesignationUnchanged", () => Api.Post(url, Shares((spouse, 60.5m), (child, 39.5m))));
         var history = (await Api.Get($"/households/{household}/history")).Json.EnumerateArray().ToList();
-        Assert.Equal("beneficiary_designated", history[^1].GetProperty("type").GetString());
+        Assert.Equal("BeneficiaryDesignated", history[^1].GetProperty("type").GetString());
     }
 
     [Fact]

@@ -56,6 +56,36 @@ public class BeneficiaryTests
     }
 
     [Fact]
+    public void SharesTooLargeForASum_AreRefusedAsInvalid_NotOverflowed()
+    {
+        var huge = Designate(HolderId, new(SpouseId, decimal.MaxValue), new(SonId, decimal.MaxValue));
+
+        Assert.Equal(["beneficiaries[0].share", "beneficiaries[1].share"], huge.ErrorFields());
+        WithCriticalIllness.Refused(huge).Violates("ValidationFailed", ViolationKind.Rule);
+    }
+
+    [Fact]
+    public void APersonWhoAskedForErasure_CannotBeNamed()
+    {
+        var restricted = WithCriticalIllness.Plus(
+            new ErasureRequested(SonId, "no longer a customer", D(2025, 2, 1)), new ProcessingRestricted(SonId, D(2031, 12, 31), D(2025, 2, 1)));
+
+        restricted.Refused(Designate(HolderId, new BeneficiaryShare(SonId, 100m)), D(2025, 3, 1)).Violates("BeneficiaryRestricted", ViolationKind.Rule);
+    }
+
+    [Fact]
+    public void ANamedBeneficiary_IsKeptUntilTheContractsRetentionEnds()
+    {
+        var named = WithCriticalIllness.AndThen(Designate(HolderId, new BeneficiaryShare(SonId, 100m)), D(2025, 3, 1)).State();
+        var notNamed = WithCriticalIllness.State();
+        var fallback = D(2025, 3, 2);
+
+        Assert.Null(Retention.RetainedUntil(named, SonId, D(2025, 3, 2), fallback));
+        Assert.Equal(TermEnd.PlusYears(Retention.ShortTermYears), Retention.RetainedUntil(named, SonId, D(2026, 1, 1), fallback));
+        Assert.Equal(fallback, Retention.RetainedUntil(notNamed, SonId, D(2025, 3, 2), fallback));
+    }
+
+    [Fact]
     public void ThePersonListIsRequired_AndEachPersonNamedOnce()
     {
         Assert.Equal(["beneficiaries"], new DesignateBeneficiaries(null).ErrorFields());
@@ -90,11 +120,13 @@ public class BeneficiaryTests
         sonDied.Refused(Designate(HolderId, new BeneficiaryShare(SonId, 100m)), D(2025, 3, 1))
             .Violates("BeneficiaryDeceased", ViolationKind.Rule);
 
-        var holderDied = WithCriticalIllness
-            .AndThen(Designate(HolderId, new BeneficiaryShare(SpouseId, 100m)), D(2025, 3, 1))
-            .Plus(new MemberLeft(HolderId, LeaveCause.Death, D(2025, 4, 1)));
-        holderDied.Refused(Designate(HolderId, new BeneficiaryShare(SonId, 100m)), D(2025, 4, 1))
+        // The spouse dies (recorded as the ledger records it: cover ends that day); a week later the answer names why.
+        var spouseDied = WithCriticalIllness
+            .AndThen(Designate(SpouseId, new BeneficiaryShare(SonId, 100m)), D(2025, 3, 1))
+            .AndThen(new LeaveHousehold(D(2025, 4, 1), LeaveCause.Death) { PersonId = SpouseId }, D(2025, 4, 2));
+        spouseDied.Refused(Designate(SpouseId, new BeneficiaryShare(HolderId, 100m)), D(2025, 4, 8))
             .Violates("InsuredDeceased", ViolationKind.Rule);
+        Assert.Equal([new BeneficiaryShare(SonId, 100m)], spouseDied.PolicyOf(CriticalIllnessId).BeneficiariesOf(SpouseId));
     }
 
     [Fact]
