@@ -150,6 +150,9 @@ public sealed partial class AutomationProjection : EventProjection
 
     public AutomationDecision Create(IEvent<PolicyRenewed> e) => Decision(e, DecisionKind.PolicyChange, true);
 
+    // A change of beneficiary (变更受益人) is a routine policy service item, recorded without a person's review.
+    public AutomationDecision Create(IEvent<BeneficiaryDesignated> e) => Decision(e, DecisionKind.PolicyChange, true);
+
     private static AutomationDecision Decision(IEvent e, DecisionKind kind, bool automated) => new()
     {
         Id = e.Id,

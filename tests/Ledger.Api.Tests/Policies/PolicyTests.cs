@@ -1,5 +1,10 @@
 using System.Text.Json;
+using Ledger.Api.Registers;
+using Ledger.Api.Security;
 using Ledger.Api.Tests.Infrastructure;
+using Marten;
+using Marten.Events;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Api.Tests.Policies;
 
@@ -60,6 +65,13 @@ public sealed class PolicyTests(LedgerFixture fixture) : LedgerTest(fixture)
         await Refused(409, "DesignationUnchanged", () => Api.Post(url, Shares((spouse, 60.5m), (child, 39.5m))));
         var history = (await Api.Get($"/households/{household}/history")).Json.EnumerateArray().ToList();
         Assert.Equal("BeneficiaryDesignated", history[^1].GetProperty("type").GetString());
+
+        // A change of beneficiary counts as an automated policy change in the regulator's automation report.
+        await Fixture.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
+        await using var session = Fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession(Tenancy.Default);
+        var changes = await session.Query<AutomationDecision>()
+            .Where(d => d.HouseholdId == household && d.Kind == DecisionKind.PolicyChange).ToListAsync();
+        Assert.Equal([true], changes.Select(c => c.Automated));
     }
 
     [Fact]
