@@ -15,6 +15,7 @@ public sealed class WriteFuzzTests(LedgerFixture fixture) : LedgerTest(fixture)
         "name", "dateOfBirth", "relationship", "effectiveDate", "idNumber", "cause", "holder", "openedOn", "category", "productCode",
         "policyholderId", "termStart", "termEnd", "insured", "personId", "annualPremium", "amount", "paidOn", "dueDate", "requestedOn",
         "reason", "arrearsPaid", "policyId", "lossDate", "decision", "vehicle", "vehicles", "waitingPeriodDays", "coinsurance",
+        "beneficiaries", "share", "purpose", "given", "members",
     ];
 
     private static readonly Gen<string> Scalar = Gen.OneOf(
@@ -22,7 +23,7 @@ public sealed class WriteFuzzTests(LedgerFixture fixture) : LedgerTest(fixture)
         Gen.Int.Select(i => i.ToString()), Gen.Double.Select(d => double.IsFinite(d) ? d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "1e999"),
         Gen.Const("\"2025-02-30\""), Gen.Const("\"2025-03-20\""), Gen.Const("\"9999-12-31\""), Gen.Const("\"0001-01-01\""),
         Gen.Const("\"child\""), Gen.Const("\"self\""), Gen.Const("\"medical\""), Gen.Const("\"MED-FAMILY\""), Gen.Const("\"approve\""),
-        Gen.Const("\"00000000-0000-0000-0000-000000000000\""), Gen.Guid.Select(g => $"\"{g}\""), Gen.Const("1e12"), Gen.Const("-0.001"),
+        Gen.Const("\"00000000-0000-0000-0000-000000000000\""), Gen.Guid.Select(g => $"\"{g}\""), Gen.Const("1e12"), Gen.Const("-0.001"), Gen.Const("79228162514264337593543950335"),
         Gen.String[0, 40].Select(s => System.Text.Json.JsonSerializer.Serialize(s)), Gen.Const("\"张伟\u0000\""), Gen.Const("\"" + new string('x', 5000) + "\""));
 
     private static readonly Gen<string> JsonObject =
@@ -56,7 +57,9 @@ public sealed class WriteFuzzTests(LedgerFixture fixture) : LedgerTest(fixture)
             $"/households/{household}/policies/{policy}/renew", $"/households/{household}/policies/{policy}/underwriting",
             $"/households/{household}/policies/{policy}/vehicles", $"/households/{household}/policies/{policy}/decline-renewal",
             $"/households/{household}/claims", $"/households/{household}/claims/{claim}/review", $"/households/{household}/claims/{claim}/pay",
-            $"/households/{household}/claims/{claim}/withdraw", $"/households/{Guid.NewGuid()}/members", "/households/%20/members", "/households/HH99999999/members",
+            $"/households/{household}/claims/{claim}/withdraw", $"/households/{household}/policies/{policy}/insured/{holder}/beneficiaries",
+            $"/households/{household}/members/{holder}/consents", $"/households/{household}/members/{holder}/erasure", $"/households/{household}/split",
+            $"/households/{Guid.NewGuid()}/members", "/households/%20/members", "/households/HH99999999/members",
         ];
         var headers = Gen.OneOf(
             Gen.Const(Array.Empty<(string, string)>()),
