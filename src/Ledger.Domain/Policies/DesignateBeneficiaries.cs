@@ -47,7 +47,7 @@ public sealed record DesignateBeneficiaries(IReadOnlyList<BeneficiaryShare>? Ben
         if (Beneficiaries.Select(b => b.PersonId).Distinct().Count() != Beneficiaries.Count)
             yield return new FieldError("beneficiaries", "must name each person once");
         // Summed only when every share is in range: out-of-range decimals could overflow the sum.
-        if (sharesValid && Beneficiaries.Count is > 0 and <= MaxBeneficiaries && Beneficiaries.Sum(b => b.Share) != 100m)
+        if (sharesValid && Beneficiaries.Count > 0 && Beneficiaries.Sum(b => b.Share) != 100m)
             yield return new FieldError("beneficiaries", $"shares must add up to 100 (they add up to {Beneficiaries.Sum(b => b.Share)})");
     }
 }

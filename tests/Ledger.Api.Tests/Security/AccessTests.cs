@@ -68,7 +68,8 @@ public sealed class AccessTests(LedgerFixture fixture) : LedgerTest(fixture)
         var key = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(LedgerFixture.SigningKey);
         var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
         {
-            Issuer = "ledger", Audience = "ledger", Expires = DateTime.UtcNow.AddHours(1),
+            // The JWT handler checks expiry against the wall clock, not the tests' business clock.
+            Issuer = "ledger", Audience = "ledger", Expires = NodaTime.SystemClock.Instance.GetCurrentInstant().Plus(NodaTime.Duration.FromHours(1)).ToDateTimeUtc(),
             Claims = new Dictionary<string, object> { ["name"] = "no.tenant", ["role"] = new[] { Roles.Support } },
             SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(key, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
         });

@@ -1,5 +1,6 @@
 using Ledger.Api.Security;
 using Ledger.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Api.Tests.Security;
 
@@ -73,8 +74,7 @@ public sealed class AccessLogTests(LedgerFixture fixture) : LedgerTest(fixture)
         var (household, _, _) = await Api.OpenHousehold("张伟");
         await Api.Send(HttpMethod.Get, $"/households/{household}/history", null, [LedgerFixture.As("support.qian", Roles.Support)]);
 
-        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
-            .GetRequiredService<Ledger.Api.Security.AccessLog>(Fixture.Host.Services).FlushAsync(CancellationToken.None);
+        await Fixture.Host.Services.GetRequiredService<AccessLog>().FlushAsync(CancellationToken.None);
         var log = await Api.Send(HttpMethod.Get, $"/audit/access?householdId={household}", null, [LedgerFixture.As("regulator.wu", Roles.Regulator)]);
 
         Assert.Equal(200, log.Code);
@@ -83,5 +83,15 @@ public sealed class AccessLogTests(LedgerFixture fixture) : LedgerTest(fixture)
         Assert.Equal(200, entry.GetProperty("status").GetInt32());
         var forbidden = await Api.Send(HttpMethod.Get, "/audit/access", null, [LedgerFixture.As("support.qian", Roles.Support)]);
         Assert.Equal(403, forbidden.Code);
+    }
+
+    [Fact]
+    public async Task A_household_filter_that_is_not_an_id_is_refused()
+    {
+        var answer = await Api.Send(HttpMethod.Get, "/audit/access?householdId=HH-1", null, [LedgerFixture.As("regulator.wu", Roles.Regulator)]);
+
+        Assert.Equal(400, answer.Code);
+        Assert.Equal("application/problem+json", answer.ContentType);
+        Assert.Equal("ValidationFailed", answer.ProblemCode);
     }
 }
