@@ -4,7 +4,7 @@ using Npgsql;
 namespace Ledger.Api.Tests.Audit;
 
 /// <summary><c>ledger audit verify|digest|export</c> as a user runs them, against the test database.</summary>
-public sealed class AuditCliTests(LedgerFixture fixture) : LedgerTest(fixture)
+public sealed class AuditCliTests(LedgerFixture fixture) : CliTest(fixture)
 {
     private Dictionary<string, string?> Environment => new()
     {

@@ -56,13 +56,16 @@ public sealed class DockerComposeTests
         Assert.Contains($"Database={Environment(db, "POSTGRES_DB")}", connection);
         Assert.Contains($"Username={Environment(db, "POSTGRES_USER")}", connection);
 
-        // What ASP.NET's environment-variable provider turns that name into, and what Program reads.
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings__Ledger".Replace("__", ":")] = connection })
-            .Build();
-        Assert.Equal(connection, configuration.GetConnectionString("Ledger"));
-        var program = File.ReadAllText(Repo.PathOf("src/Ledger.Api/Hosting/LedgerDatabase.cs"));
-        Assert.Contains("GetConnectionString(\"Ledger\")", program);
+        // The variable as the container sets it, read by ASP.NET's environment-variable provider into the
+        // configuration the ledger's own LedgerDatabase resolves: that connection, and no embedded cluster.
+        // A prefix of this test's own keeps the variable from meaning anything to the rest of the test process.
+        var prefix = $"LEDGER_COMPOSE_TEST_{Guid.NewGuid():N}_";
+        System.Environment.SetEnvironmentVariable(prefix + "ConnectionStrings__Ledger", connection);
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
+        System.Environment.SetEnvironmentVariable(prefix + "ConnectionStrings__Ledger", null);
+        var database = new Ledger.Api.Hosting.LedgerDatabase(configuration);
+        Assert.False(database.IsEmbedded);
+        Assert.Equal(connection, database.ConnectionString);
     }
 
     [Fact]

@@ -134,10 +134,18 @@ public sealed class SafeWriteTests(LedgerFixture fixture) : LedgerTest(fixture)
     {
         var (id, _, _) = await Api.OpenHousehold();
         var key = ("Idempotency-Key", Guid.NewGuid().ToString());
+        // Refused at the edge (bad shape) and inside the handler (a ledger rule: joining before the household opened).
         await Refused(400, "ValidationFailed", () => Api.Post($"/households/{id}/members", new { name = "", dateOfBirth = "2015-06-18", relationship = "child", effectiveDate = "2025-01-01" }, key));
+        await Refused(422, "EffectiveBeforeOpening", () => Api.Post($"/households/{id}/members",
+            new { name = "张子涵", dateOfBirth = "2015-06-18", relationship = "child", effectiveDate = "2024-12-31" }, key));
 
-        var retry = await Api.Post($"/households/{id}/members", new { name = "", dateOfBirth = "2015-06-18", relationship = "child", effectiveDate = "2025-01-01" }, key);
-        Assert.Equal(400, retry.Code);
+        // The corrected request under the same key is applied, not refused as a reuse and not answered with a refusal.
+        var corrected = await Api.Post($"/households/{id}/members", Child("张子涵"), key);
+        Assert.Equal(201, corrected.Code);
+        Assert.False(corrected.Headers.Contains("Idempotent-Replayed"));
+        var repeat = await Api.Post($"/households/{id}/members", Child("张子涵"), key);
+        Assert.True(repeat.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(corrected.Raw, repeat.Raw);
     }
 
     [Fact]

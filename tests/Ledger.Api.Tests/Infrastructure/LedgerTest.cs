@@ -2,10 +2,19 @@ namespace Ledger.Api.Tests.Infrastructure;
 
 /// <summary>Base of the API tests: the shared host, raw HTTP, and the checks every refusal must pass.</summary>
 [Collection(LedgerCollection.Name)]
-public abstract class LedgerTest(LedgerFixture fixture)
+public abstract class LedgerTest
 {
-    protected LedgerFixture Fixture { get; } = fixture;
-    protected Api Api { get; } = new(fixture.Client);
+    protected LedgerTest(LedgerFixture fixture)
+    {
+        Fixture = fixture;
+        Api = new Api(fixture.Client);
+        // One host serves the whole collection: whatever time an earlier test moved to, this test starts on the
+        // same "today", so no test passes only because of the order xUnit happens to run them in.
+        fixture.Clock.Reset(LedgerFixture.Start);
+    }
+
+    protected LedgerFixture Fixture { get; }
+    protected Api Api { get; }
 
     /// <summary>
     /// Sends a request that must be refused: asserts the status, the problem+json content type and the stable
@@ -23,3 +32,10 @@ public abstract class LedgerTest(LedgerFixture fixture)
         return answer;
     }
 }
+
+/// <summary>
+/// Base of the tests that run <c>ledger</c> as a process. They spend most of their time waiting for a process to
+/// start, so they get a host and cluster of their own and run beside the other API tests instead of after them.
+/// </summary>
+[Collection(CliCollection.Name)]
+public abstract class CliTest(LedgerFixture fixture) : LedgerTest(fixture);

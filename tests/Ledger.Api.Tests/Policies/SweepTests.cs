@@ -9,10 +9,10 @@ namespace Ledger.Api.Tests.Policies;
 /// <summary>Time-driven transitions are recorded once, by the scheduled Wolverine job and by <c>ledger sweep</c>.</summary>
 public sealed class SweepTests(LedgerFixture fixture) : LedgerTest(fixture)
 {
-    private async Task<(Guid Household, Guid Policy)> UnpaidPolicyAsync()
+    internal static async Task<(Guid Household, Guid Policy)> UnpaidPolicyAsync(Infrastructure.Api api)
     {
-        var (household, holder, _) = await Api.OpenHousehold("王芳", "2024-01-01");
-        var issued = await Api.Post($"/households/{household}/policies", new
+        var (household, holder, _) = await api.OpenHousehold("王芳", "2024-01-01");
+        var issued = await api.Post($"/households/{household}/policies", new
         {
             category = "criticalIllness", productCode = "CI-CLASSIC", policyholderId = holder, termStart = "2025-01-01", termEnd = "2025-12-31",
             insured = new[] { new { personId = holder, annualPremium = 2600m } },
@@ -20,23 +20,23 @@ public sealed class SweepTests(LedgerFixture fixture) : LedgerTest(fixture)
         return (household, issued.Id("policyId"));
     }
 
-    private async Task<string[]> TypesAsync(Guid household) =>
-        (await Api.Get($"/households/{household}/history")).Json.EnumerateArray().Select(e => e.GetProperty("type").GetString()!).ToArray();
+    internal static async Task<string[]> TypesAsync(Infrastructure.Api api, Guid household) =>
+        (await api.Get($"/households/{household}/history")).Json.EnumerateArray().Select(e => e.GetProperty("type").GetString()!).ToArray();
 
     [Fact]
     public async Task The_scheduled_sweep_records_grace_and_suspension_once_using_the_ledgers_clock()
     {
-        var (household, _) = await UnpaidPolicyAsync();
+        var (household, _) = await UnpaidPolicyAsync(Api);
         using var scope = Fixture.Host.Services.CreateScope();
         var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
 
         await bus.InvokeAsync<SweepResult>(new RunSweep(new LocalDate(2025, 6, 15)));
-        var afterFirst = await TypesAsync(household);
+        var afterFirst = await TypesAsync(Api, household);
         await bus.InvokeAsync<SweepResult>(new RunSweep(new LocalDate(2025, 6, 15)));
 
         Assert.Equal(1, afterFirst.Count(t => t == "GracePeriodStarted"));
         Assert.Equal(1, afterFirst.Count(t => t == "PolicySuspended"));
-        Assert.Equal(afterFirst, await TypesAsync(household));
+        Assert.Equal(afterFirst, await TypesAsync(Api, household));
         var history = (await Api.Get($"/households/{household}/history")).Json.EnumerateArray().ToList();
         var suspended = history.Single(e => e.GetProperty("type").GetString() == "PolicySuspended");
         Assert.Equal("2025-03-03", suspended.GetProperty("effectiveDate").GetString());
@@ -50,24 +50,5 @@ public sealed class SweepTests(LedgerFixture fixture) : LedgerTest(fixture)
         var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
         var refused = await Assert.ThrowsAsync<Ledger.Domain.DomainRuleViolated>(() => bus.InvokeAsync<SweepResult>(new RunSweep(new LocalDate(2025, 6, 16))));
         Assert.Equal("DateInFuture", refused.Code);
-    }
-
-    [Fact]
-    public async Task The_sweep_command_records_what_was_due_by_the_date_it_is_given()
-    {
-        var (household, _) = await UnpaidPolicyAsync();
-        var environment = new Dictionary<string, string?> { ["ConnectionStrings__Ledger"] = Fixture.ConnectionString, ["Ledger__SeedDemo"] = "false" };
-
-        var (exit, output) = await Repo.RunLedgerAsync(["sweep", "--date", "2025-02-01"], environment, TimeSpan.FromMinutes(2));
-
-        Assert.True(exit == 0, output);
-        Assert.Contains("recorded", output);
-        var types = await TypesAsync(household);
-        Assert.Contains("GracePeriodStarted", types);
-        Assert.DoesNotContain("PolicySuspended", types);
-
-        (exit, output) = await Repo.RunLedgerAsync(["sweep", "--date", "2999-01-01"], environment, TimeSpan.FromMinutes(2));
-        Assert.NotEqual(0, exit);
-        Assert.Contains("up to today", output);
     }
 }
