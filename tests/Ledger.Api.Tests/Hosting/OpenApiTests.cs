@@ -108,7 +108,9 @@ public sealed class OpenApiTests(LedgerFixture fixture) : LedgerTest(fixture)
         var page = await Fixture.Client.GetStringAsync("/docs/v1");
 
         // Every script the page loads is relative to this host, and the reference is told not to fetch fonts,
-        // send telemetry, route requests through a proxy or offer the hosted AI agent.
+        // send telemetry, route requests through a proxy, offer the hosted AI agent or link to hosted Scalar tools.
+        // (Checked once in headless Chromium too: the page, a bearer token typed in and a request sent fetched
+        // nothing but this host.)
         var scripts = System.Text.RegularExpressions.Regex.Matches(page, "src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
         Assert.NotEmpty(scripts);
         Assert.All(scripts, src => Assert.False(Uri.TryCreate(src, UriKind.Absolute, out _), $"the page loads {src}"));
@@ -116,6 +118,9 @@ public sealed class OpenApiTests(LedgerFixture fixture) : LedgerTest(fixture)
         Assert.False(configuration.GetProperty("withDefaultFonts").GetBoolean());
         Assert.False(configuration.GetProperty("telemetry").GetBoolean());
         Assert.True(configuration.GetProperty("agent").GetProperty("disabled").GetBoolean());
+        Assert.True(configuration.GetProperty("mcp").GetProperty("disabled").GetBoolean());
+        Assert.Equal("never", configuration.GetProperty("showDeveloperTools").GetString());
+        Assert.True(configuration.GetProperty("hideClientButton").GetBoolean());
         Assert.False(configuration.TryGetProperty("proxyUrl", out _));
         Assert.Equal("Bearer", configuration.GetProperty("authentication").GetProperty("preferredSecurityScheme")[0].GetString());
         foreach (var script in scripts)
