@@ -48,7 +48,7 @@ public static class LedgerSetup
             };
         });
         services.AddExceptionHandler<UnexpectedErrorHandler>();
-        services.AddOpenApi(o => o.AddSchemaTransformer<NodaTimeSchemaTransformer>());
+        services.AddOpenApi(o => o.AddSchemaTransformer<NodaTimeSchemaTransformer>().AddLedgerContract());
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<Ledger.Api.Registers.ProjectionLagHealthCheck>("projections", tags: ["ready"]);
@@ -132,7 +132,11 @@ public static class LedgerSetup
 
         // Public: health, the OpenAPI document and its UI. Everything else needs a token (the fallback policy).
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/docs", o => o.WithTitle("Ledger API")).AllowAnonymous();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Ledger API")
+            // Works offline: the bundle is served from here, and nothing else (fonts, telemetry, proxy, AI agent) is fetched;
+            // links to hosted Scalar services (share, SDKs, deploy, the web API client) are hidden.
+            .DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp().HideDeveloperTools().HideClientButton()
+            .AddPreferredSecuritySchemes([OpenApiContract.BearerScheme])).AllowAnonymous();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new()
         {

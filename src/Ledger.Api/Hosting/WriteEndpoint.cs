@@ -111,8 +111,9 @@ public static class WriteEndpoint
         }
     }
 
-    /// <summary>The answers every household write may give besides its success, for the OpenAPI document.</summary>
+    /// <summary>The headers every household write reads and the answers it may give besides its success, for the OpenAPI document.</summary>
     public static RouteHandlerBuilder ProducesWriteProblems(this RouteHandlerBuilder endpoint) => endpoint
+        .DeclaresWriteHeaders()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict)

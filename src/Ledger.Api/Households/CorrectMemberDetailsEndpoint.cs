@@ -10,7 +10,7 @@ public static class CorrectMemberDetailsEndpoint
             WriteEndpoint.ExecuteAsync<CorrectMemberDetails>(http, nameof(CorrectMemberDetails), householdId,
                 (body, _) => body with { PersonId = PersonIds.Parse(personId) },
                 (_, version, _, id) => new WriteAnswer(StatusCodes.Status200OK, new VersionAnswer(version), id, version, null)))
-        .WithName(nameof(CorrectMemberDetails))
+        .WithName(nameof(CorrectMemberDetails)).WithTags("Members")
         .RequireAuthorization(Ledger.Api.Security.Access.HouseholdWrite)
         .WithSummary("Correct a member's recorded details; only the fields given change.")
         .Accepts<CorrectMemberDetails>("application/json")

@@ -17,7 +17,7 @@ public static class JoinMemberEndpoint
                     return new WriteAnswer(StatusCodes.Status201Created, new MemberJoinedAnswer(personId, version),
                         id, version, $"/households/{id}");
                 }))
-        .WithName(nameof(JoinMember))
+        .WithName(nameof(JoinMember)).WithTags("Members")
         .RequireAuthorization(Ledger.Api.Security.Access.HouseholdWrite)
         .WithSummary("A person joins the household.")
         .Accepts<JoinMember>("application/json")

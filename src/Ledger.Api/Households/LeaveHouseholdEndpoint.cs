@@ -20,7 +20,7 @@ public static class LeaveHouseholdEndpoint
                 (_, version, events, id) => new WriteAnswer(StatusCodes.Status200OK,
                     new MemberLeftAnswer(version, events.OfType<InsuredRemoved>().Select(r => new PolicyRefund(r.PolicyId, r.Refund)).ToList()),
                     id, version, null)))
-        .WithName(nameof(LeaveHousehold))
+        .WithName(nameof(LeaveHousehold)).WithTags("Members")
         .RequireAuthorization(Ledger.Api.Security.Access.HouseholdWrite)
         .WithSummary("A member leaves the household; effectiveDate is their last day as a member. Ends their cover on every policy, with pro-rata refunds.")
         .Accepts<LeaveHousehold>("application/json")

@@ -27,7 +27,7 @@ public static class OpenHouseholdEndpoint
                         householdId, version, $"/households/{householdId}");
                 });
         })
-        .WithName(nameof(OpenHousehold))
+        .WithName(nameof(OpenHousehold)).WithTags("Households")
         .RequireAuthorization(Ledger.Api.Security.Access.HouseholdWrite)
         .WithSummary("Open a household (family account) with its holder as first member.")
         .Accepts<OpenHousehold>("application/json")

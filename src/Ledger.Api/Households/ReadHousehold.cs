@@ -53,31 +53,31 @@ public static class ReadHousehold
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/households", ListAsync)
-            .WithName("ListHouseholds").RequireAuthorization(Ledger.Api.Security.Access.ReadViews)
+            .WithName("ListHouseholds").WithTags("Households").RequireAuthorization(Ledger.Api.Security.Access.ReadViews)
             .WithSummary("Households, newest first; filter by household number or member name.")
             .Produces<IReadOnlyList<HouseholdSummary>>();
 
         app.MapGet("/households/{householdId}", GetAsync)
-            .WithName("GetHousehold").RequireAuthorization(Ledger.Api.Security.Access.ReadViews)
+            .WithName("GetHousehold").WithTags("Households").RequireAuthorization(Ledger.Api.Security.Access.ReadViews)
             .WithSummary("The current coverage view: today, as known now.")
             .Produces<CoverageView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         app.MapGet("/households/{householdId}/coverage", CoverageAsync)
-            .WithName("GetCoverage").RequireAuthorization(Ledger.Api.Security.Access.ReadViews)
+            .WithName("GetCoverage").WithTags("Households").RequireAuthorization(Ledger.Api.Security.Access.ReadViews)
             .WithSummary("The view on date `on` as the ledger knew it at instant `knownAt` (both optional).")
             .Produces<CoverageView>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         app.MapGet("/households/{householdId}/history", HistoryAsync)
-            .WithName("GetHistory").RequireAuthorization(Ledger.Api.Security.Access.ReadHistory)
+            .WithName("GetHistory").WithTags("Households").RequireAuthorization(Ledger.Api.Security.Access.ReadHistory)
             .WithSummary("Every event of the household in order, with its metadata.")
             .Produces<IReadOnlyList<HistoryEntry>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         app.MapGet("/households/{householdId}/history/{version}", ReplayAsync)
-            .WithName("ReplayHousehold").RequireAuthorization(Ledger.Api.Security.Access.ReadHistory)
+            .WithName("ReplayHousehold").WithTags("Households").RequireAuthorization(Ledger.Api.Security.Access.ReadHistory)
             .WithSummary("The view as it stood right after `version` (replay), evaluated on `on` (default today).")
             .Produces<CoverageView>()
             .ProducesValidationProblem()

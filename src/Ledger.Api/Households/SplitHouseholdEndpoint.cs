@@ -23,7 +23,7 @@ public static class SplitHouseholdEndpoint
                         id, version, $"/households/{split.NewHouseholdId}");
                 });
         })
-        .WithName(nameof(SplitHousehold))
+        .WithName(nameof(SplitHousehold)).WithTags("Households")
         .RequireAuthorization(Ledger.Api.Security.Access.HouseholdWrite)
         .WithSummary("Part of the family moves into a household of its own, keeping their person ids; their cover here ends the day before.")
         .Accepts<SplitHousehold>("application/json")

@@ -74,7 +74,15 @@ public static class PolicyEndpoints
     }
 
     /// <summary>Ids named by the route; a malformed id can name nothing, so it is an unknown one (404).</summary>
-    private sealed record RouteIds(Guid Policy, Guid Person, string Plate);
+    private sealed record RouteIds(Guid Policy, Guid Person, string Plate)
+    {
+        public static RouteIds Parse(string policyId, string? personId, string? plate) => new(
+            Guid.TryParse(policyId, out var policy)
+                ? policy
+                : throw new DomainRuleViolated("UnknownPolicy", $"'{policyId}' is not a policy id.", ViolationKind.NotFound),
+            personId is null ? Guid.Empty : PersonIds.Parse(personId),
+            plate is null ? "" : Uri.UnescapeDataString(plate));
+    }
 
     private static void Write<TBody, TAnswer>(
         IEndpointRouteBuilder app, string pattern, string summary,
@@ -83,23 +91,20 @@ public static class PolicyEndpoints
         where TAnswer : notnull
     {
         var operation = typeof(TBody).Name;
-        app.MapPost(pattern, (HttpContext http, string householdId) =>
-                WriteEndpoint.ExecuteAsync<TBody>(http, operation, householdId,
-                    (body, _) => withIds(body, Route(http), http),
-                    (command, version, events, id) =>
-                        new WriteAnswer(StatusCodes.Status200OK, answer((TBody)command, version, events), id, version, null)))
-            .Describe<TBody, TAnswer>(operation, summary, StatusCodes.Status200OK);
-    }
+        Task<IResult> Execute(HttpContext http, string householdId, string policyId, string? personId = null, string? plate = null) =>
+            WriteEndpoint.ExecuteAsync<TBody>(http, operation, householdId,
+                (body, _) => withIds(body, RouteIds.Parse(policyId, personId, plate), http),
+                (command, version, events, id) =>
+                    new WriteAnswer(StatusCodes.Status200OK, answer((TBody)command, version, events), id, version, null));
 
-    private static RouteIds Route(HttpContext http)
-    {
-        var values = http.Request.RouteValues;
-        var policy = values.TryGetValue("policyId", out var p) && Guid.TryParse(p?.ToString(), out var policyId)
-            ? policyId
-            : throw new DomainRuleViolated("UnknownPolicy", $"'{p}' is not a policy id.", ViolationKind.NotFound);
-        var person = values.TryGetValue("personId", out var s) ? PersonIds.Parse(s?.ToString() ?? "") : Guid.Empty;
-        var plate = values.TryGetValue("plate", out var v) ? Uri.UnescapeDataString(v?.ToString() ?? "") : "";
-        return new RouteIds(policy, person, plate);
+        // The handler binds every value its route names: the OpenAPI generator declares only the parameters a
+        // handler binds, and a path whose parameters are not declared makes the document invalid.
+        var endpoint = pattern.Contains("{personId}", StringComparison.Ordinal)
+            ? app.MapPost(pattern, (HttpContext http, string householdId, string policyId, string personId) => Execute(http, householdId, policyId, personId: personId))
+            : pattern.Contains("{plate}", StringComparison.Ordinal)
+                ? app.MapPost(pattern, (HttpContext http, string householdId, string policyId, string plate) => Execute(http, householdId, policyId, plate: plate))
+                : app.MapPost(pattern, (HttpContext http, string householdId, string policyId) => Execute(http, householdId, policyId));
+        endpoint.Describe<TBody, TAnswer>(operation, summary, StatusCodes.Status200OK);
     }
 
     private static RouteHandlerBuilder Describe<TBody, TAnswer>(this RouteHandlerBuilder endpoint, string name, string summary, int status)
