@@ -103,6 +103,25 @@ public class CoverageViewTests
     }
 
     [Fact]
+    public void GivenSpouseDiedAged43_WhenViewedYearsLater_ThenTheAgeAtDeath()
+    {
+        // 李娜, born 1982-03-10, died 2025-06-01 aged 43; she would have turned 44 on 2026-03-10.
+        var household = State(Family.Plus(new MemberLeft(SpouseId, LeaveCause.Death, new LocalDate(2025, 6, 1))));
+
+        Assert.Equal(43, household.View(SpouseId, new LocalDate(2025, 6, 1)).Age);
+        Assert.Equal(43, household.View(SpouseId, new LocalDate(2030, 1, 1)).Age);
+        Assert.Equal(42, household.View(SpouseId, new LocalDate(2025, 3, 9)).Age);
+    }
+
+    [Fact]
+    public void GivenSpouseMovedOut_WhenViewedLater_ThenSheKeepsAgeing()
+    {
+        var household = State(Family.Plus(new MemberLeft(SpouseId, LeaveCause.Divorce, new LocalDate(2025, 6, 1))));
+
+        Assert.Equal(47, household.View(SpouseId, new LocalDate(2030, 1, 1)).Age);
+    }
+
+    [Fact]
     public void GivenChildBornInMarch2024_WhenViewedBeforeBirth_ThenNoAgeAndNotYetJoined()
     {
         var view = State(Family).View(ChildId, OpenedOn);
