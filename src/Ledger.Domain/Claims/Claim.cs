@@ -42,6 +42,14 @@ public sealed record Claim(
 
     public decimal Payable => Adjudication is { Outcome: ClaimOutcome.Approved } a ? a.Payable : 0m;
 
+    /// <summary>
+    /// The premium this claim's benefit paid (保险法 §36): only an approved claim that still stands deducts anything.
+    /// Capped at the benefit because adjudications recorded before the deduction settled the premium kept the whole
+    /// unpaid balance even when the benefit was smaller.
+    /// </summary>
+    public decimal PremiumDeducted =>
+        !Withdrawn && Adjudication is { Outcome: ClaimOutcome.Approved } a ? Math.Min(a.UnpaidPremiumDeducted, a.Benefit) : 0m;
+
     public ClaimStatus Status =>
         Withdrawn ? ClaimStatus.Withdrawn
         : Outcome == ClaimOutcome.Approved && Payable > 0 && Paid >= Payable ? ClaimStatus.Paid

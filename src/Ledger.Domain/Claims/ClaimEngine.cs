@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Ledger.Domain.Households;
 using Ledger.Domain.Policies;
@@ -19,6 +20,15 @@ public static class ClaimEngine
     {
         private readonly Dictionary<(Guid Policy, LocalDate Term, Guid Person), Counters> _people = [];
         private readonly HashSet<(Guid Policy, Guid Person)> _sumInsuredPaid = [];
+        private readonly Dictionary<Guid, ImmutableList<PremiumEntry>> _deductions = [];
+
+        /// <summary>The premium the claims judged so far deducted on the policy: later claims never deduct it again.</summary>
+        public ImmutableList<PremiumEntry> Deductions(Guid policy) => _deductions.GetValueOrDefault(policy) ?? [];
+
+        public void Deduct(Guid policy, Claim claim, decimal amount)
+        {
+            if (amount > 0) _deductions[policy] = Deductions(policy).Add(Deduction(claim, amount));
+        }
 
         public Counters For(Guid policy, LocalDate term, Guid person)
         {
@@ -55,12 +65,17 @@ public static class ClaimEngine
             // Referral is decided once, when the claim arrives: a later fact never sends a claim the rules already
             // approved or rejected back to a person (it would hide what is owed behind a referral).
             var mayRefer = claim.Adjudication is null || claim.Adjudication.Outcome != ClaimOutcome.Approved;
-            var adjudication = Judge(h, claim, book, claim.Adjudication?.ReferralThreshold ?? DefaultReferralThreshold, mayRefer,
+            // The premium account as the claims before this one left it: its own deduction and later ones are not in it yet.
+            var policy = h.Policy(claim.PolicyId)! with { Deductions = book.Deductions(claim.PolicyId) };
+            var adjudication = Judge(policy, claim, book, claim.Adjudication?.ReferralThreshold ?? DefaultReferralThreshold, mayRefer,
                 claim.Review, claim.ReviewedAmount, claim.ReviewReason);
             result[claim.ClaimId] = adjudication;
             if (adjudication is { Outcome: ClaimOutcome.Approved, TermStart: { } term })
+            {
                 book.Consume(claim.PolicyId, term, claim.PersonId, adjudication.DeductibleApplied, adjudication.Benefit,
                     adjudication.After.SumInsuredPaid && !adjudication.Before.SumInsuredPaid);
+                book.Deduct(claim.PolicyId, claim, adjudication.UnpaidPremiumDeducted);
+            }
         }
         return result;
     }
@@ -79,8 +94,10 @@ public static class ClaimEngine
             var was = claim.Adjudication!;
             // Counters count too: each record's before/after must chain with the claims before it, so a regulator can
             // follow the consumption claim by claim.
+            // So does the premium deducted: it is a payment of the policy's premium.
             if (now.Outcome == was.Outcome && now.Payable == was.Payable && now.DeductibleApplied == was.DeductibleApplied
-                && now.RejectionCode == was.RejectionCode && now.Benefit == was.Benefit && now.Before == was.Before && now.After == was.After)
+                && now.RejectionCode == was.RejectionCode && now.Benefit == was.Benefit && now.Before == was.Before && now.After == was.After
+                && now.UnpaidPremiumDeducted == was.UnpaidPremiumDeducted)
                 continue;
             var previousPayable = was.Outcome == ClaimOutcome.Approved ? was.Payable : 0m;
             var newPayable = now.Outcome == ClaimOutcome.Approved ? now.Payable : 0m;
@@ -92,6 +109,16 @@ public static class ClaimEngine
         }
         return events;
     }
+
+    /// <summary>
+    /// The premium the claims' benefits paid on a policy (保险法 §36), as the policy's premium account books it: one entry
+    /// per approved claim that still stands, dated the day it was reported.
+    /// </summary>
+    public static ImmutableList<PremiumEntry> PremiumDeductions(IEnumerable<Claim> claims, Guid policyId) =>
+        claims.Where(c => c.PolicyId == policyId && c.PremiumDeducted > 0).OrderBy(c => c.Order)
+            .Select(c => Deduction(c, c.PremiumDeducted)).ToImmutableList();
+
+    private static PremiumEntry Deduction(Claim claim, decimal amount) => new(claim.ReportedOn, amount, $"claim:{claim.ClaimId}");
 
     /// <summary>Counters of one person on one policy term from the claims with a loss on or before <paramref name="on"/>.</summary>
     public static Counters CountersOn(Household h, Guid policyId, LocalDate termStart, Guid? personId, LocalDate on)
@@ -107,10 +134,9 @@ public static class ClaimEngine
             own.Any(c => c.Adjudication!.After.SumInsuredPaid));
     }
 
-    private static Adjudication Judge(Household h, Claim claim, CounterBook book, decimal threshold, bool mayRefer,
+    private static Adjudication Judge(Policy policy, Claim claim, CounterBook book, decimal threshold, bool mayRefer,
         ReviewDecision? review, decimal? reviewedAmount, string? reviewReason)
     {
-        var policy = h.Policy(claim.PolicyId)!;
         var loss = claim.LossDate;
         var zero = new Counters(0, 0, 0, 0, false);
         Adjudication Reject(string code, string why, Counters? counters = null, LocalDate? term = null) =>
@@ -148,7 +174,9 @@ public static class ClaimEngine
         if (review == ReviewDecision.Reject)
             return Reject(RejectionCodes.Excluded, $"Rejected on review: {reviewReason}", before, term.Start);
         var conditions = policy.Conditions;
-        var unpaid = status == PolicyStatus.InGrace ? Math.Max(0m, policy.PremiumOn(loss).Balance) : 0m;
+        // 保险法 §36 lets the insurer deduct the premium in arrears (欠交) from a loss in grace: what fell due by the loss
+        // date and was still owed when the claim was made, after payments, credits and what earlier claims deducted.
+        var unpaid = status == PolicyStatus.InGrace ? Math.Max(0m, policy.Outstanding(loss, claim.ReportedOn) - LaterDeductions(policy, claim.ReportedOn)) : 0m;
         var automated = review is null;
 
         if (policy.Category == PolicyCategory.Motor && review is null && mayRefer)
@@ -162,12 +190,13 @@ public static class ClaimEngine
                 return Reject(RejectionCodes.LimitExhausted, "The sum insured was already paid for this person.", before, term.Start);
             // A reviewer's amount is what the person decided to pay; the unpaid premium is deducted only once.
             var fixedBenefit = review == ReviewDecision.Approve ? Math.Min((reviewedAmount ?? sumInsured) + unpaid, sumInsured) : sumInsured;
-            var fixedPayable = Math.Max(0m, fixedBenefit - unpaid);
+            var fixedDeducted = Math.Min(unpaid, fixedBenefit);
+            var fixedPayable = fixedBenefit - fixedDeducted;
             var fixedOutcome = automated && mayRefer && fixedPayable > threshold ? ClaimOutcome.Referred : ClaimOutcome.Approved;
             var fixedAfter = fixedOutcome == ClaimOutcome.Approved ? before with { SumInsuredPaid = true, PersonBenefitUsed = before.PersonBenefitUsed + fixedBenefit, FamilyBenefitUsed = before.FamilyBenefitUsed + fixedBenefit } : before;
             return new Adjudication(fixedOutcome, null,
-                Explain(fixedOutcome, string.Create(CultureInfo.InvariantCulture, $"Fixed benefit: the sum insured {sumInsured:0.00}"), unpaid, threshold), automated, term.Start,
-                sumInsured, 0, 1m, fixedBenefit, unpaid, fixedPayable, 0, null, threshold, before, fixedAfter);
+                Explain(fixedOutcome, string.Create(CultureInfo.InvariantCulture, $"Fixed benefit: the sum insured {sumInsured:0.00}"), fixedDeducted, threshold), automated, term.Start,
+                sumInsured, 0, 1m, fixedBenefit, fixedDeducted, fixedPayable, 0, null, threshold, before, fixedAfter);
         }
 
         var eligible = claim.Amount;
@@ -183,7 +212,9 @@ public static class ClaimEngine
             return Reject(RejectionCodes.LimitExhausted, "The annual limit for this term is used up.", before, term.Start);
         var benefit = Math.Max(0m, Min(coinsured, personLimitLeft, familyLimitLeft));
         if (review == ReviewDecision.Approve && reviewedAmount is { } approved) benefit = Math.Min(benefit, approved + unpaid);
-        var payable = Math.Max(0m, benefit - unpaid);
+        // Only what the benefit covers is deducted; the rest of the premium stays owed (and may be deducted by the next claim).
+        var deducted = Math.Min(unpaid, benefit);
+        var payable = benefit - deducted;
         var outcome = automated && mayRefer && payable > threshold ? ClaimOutcome.Referred : ClaimOutcome.Approved;
         var after = outcome == ClaimOutcome.Approved
             ? before with
@@ -195,18 +226,21 @@ public static class ClaimEngine
             }
             : before;
         return new Adjudication(outcome, null,
-            Explain(outcome, string.Create(CultureInfo.InvariantCulture, $"{eligible:0.00} claimed − {deductible:0.00} deductible, × {conditions.Coinsurance} coinsurance = {coinsured:0.00}, capped at {benefit:0.00} by the limits"), unpaid, threshold),
-            automated, term.Start, eligible, deductible, conditions.Coinsurance, benefit, unpaid, payable,
+            Explain(outcome, string.Create(CultureInfo.InvariantCulture, $"{eligible:0.00} claimed − {deductible:0.00} deductible, × {conditions.Coinsurance} coinsurance = {coinsured:0.00}, capped at {benefit:0.00} by the limits"), deducted, threshold),
+            automated, term.Start, eligible, deductible, conditions.Coinsurance, benefit, deducted, payable,
             personLimitLeft is { } p ? p - (outcome == ClaimOutcome.Approved ? benefit : 0) : null,
             familyLimitLeft is { } f ? f - (outcome == ClaimOutcome.Approved ? benefit : 0) : null,
             threshold, before, after);
     }
 
+    /// <summary>Deductions of earlier claims reported after <paramref name="reportedOn"/> (out of order): never deducted twice either.</summary>
+    private static decimal LaterDeductions(Policy policy, LocalDate reportedOn) => policy.Deductions.Where(d => d.On > reportedOn).Sum(d => d.Amount);
+
     private static decimal Min(decimal amount, params decimal?[] caps) => caps.Where(c => c is not null).Aggregate(amount, (m, c) => Math.Min(m, c!.Value));
 
     private static string Explain(ClaimOutcome outcome, string steps, decimal unpaid, decimal threshold) =>
         steps
-        + (unpaid > 0 ? string.Create(CultureInfo.InvariantCulture, $"; minus {unpaid:0.00} premium unpaid in the grace period") : "")
+        + (unpaid > 0 ? string.Create(CultureInfo.InvariantCulture, $"; minus {unpaid:0.00} premium unpaid in the grace period, which the deduction pays") : "")
         + (outcome == ClaimOutcome.Referred ? string.Create(CultureInfo.InvariantCulture, $"; above the {threshold:0.00} referral threshold, so referred to a person") : "");
 
     private static string Camel(PolicyStatus status) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(status.ToString());

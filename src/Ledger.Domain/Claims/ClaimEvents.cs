@@ -46,8 +46,11 @@ public sealed record Counters(
 /// <param name="DeductibleApplied">Part of the eligible amount the person and family deductibles absorbed.</param>
 /// <param name="Coinsurance">Insurer's share above the deductible.</param>
 /// <param name="Benefit">After deductible, coinsurance and the annual limits.</param>
-/// <param name="UnpaidPremiumDeducted">Premium unpaid on the loss date (a loss in grace is paid minus it).</param>
-/// <param name="Payable">What the insurer owes: benefit − unpaid premium, never below 0.</param>
+/// <param name="UnpaidPremiumDeducted">
+/// Premium owed for a loss in grace that this claim's benefit pays (保险法 §36), at most the benefit. Once approved it
+/// settles the policy's charges like a payment made the day the claim was reported, so no later claim deducts it again.
+/// </param>
+/// <param name="Payable">What the insurer owes: benefit − the premium deducted.</param>
 /// <param name="ReferralThreshold">Payable amounts above this are referred to a person.</param>
 public sealed record Adjudication(
     ClaimOutcome Outcome,

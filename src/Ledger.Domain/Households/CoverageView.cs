@@ -207,7 +207,8 @@ public sealed record MemberView(
         p.PersonId,
         p.Name,
         p.DateOfBirth,
-        on >= p.DateOfBirth ? p.AgeOn(on) : null,
+        // The dead do not age: after a death the age shown is the age at death.
+        on >= p.DateOfBirth ? p.AgeOn(p is { LeaveCause: Households.LeaveCause.Death, LeftOn: { } died } && died < on ? died : on) : null,
         p.Relationship,
         p.IdNumber,
         p.JoinedOn,

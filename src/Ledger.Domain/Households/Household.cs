@@ -87,15 +87,25 @@ public sealed record Household
         }),
         UnderwritingDecided { Outcome: UnderwritingOutcome.Referred } e => this with { Referrals = Referrals.Add(e) },
         UnderwritingDecided e => this with { Referrals = Referrals.RemoveAll(r => r.PolicyId == e.PolicyId) },
+        ApplicationClosed e => this with { Referrals = Referrals.RemoveAll(r => r.PolicyId == e.PolicyId) },
         PolicyIssued e => this with { Policies = Policies.Add(Ledger.Domain.Policies.Policy.Issued(e)) },
         IPolicyEvent e => WithPolicy(e.PolicyId, p => p.After(e)),
         ClaimSubmitted e => this with { Claims = Claims.Add(Claim.Submitted(e, Claims.Count)) },
-        IClaimEvent e => this with { Claims = Claims.Select(c => c.ClaimId == e.ClaimId ? c.After(e) : c).ToImmutableList() },
+        IClaimEvent e => WithClaim(e),
         _ => this,
     };
 
     /// <summary>Folds a whole stream, from its first event; null until the household is opened.</summary>
     public static Household? Fold(IEnumerable<object> events) => events.Aggregate((Household?)null, Next);
+
+    /// <summary>The claim after its event, and its policy's premium account with what the claims now deduct (保险法 §36).</summary>
+    private Household WithClaim(IClaimEvent e)
+    {
+        var claims = Claims.Select(c => c.ClaimId == e.ClaimId ? c.After(e) : c).ToImmutableList();
+        var claim = claims.Find(c => c.ClaimId == e.ClaimId);
+        var next = this with { Claims = claims };
+        return claim is null ? next : next.WithPolicy(claim.PolicyId, p => p with { Deductions = ClaimEngine.PremiumDeductions(claims, p.PolicyId) });
+    }
 
     private Household WithPolicy(Guid policyId, Func<Policy, Policy> change)
     {

@@ -36,10 +36,16 @@ public static partial class HouseholdDecider
 
         // Leaving the household ends the person's cover on every policy from the day after, with a pro-rata refund of
         // what their covers had not yet earned (a removal or cancellation already recorded for later is brought forward).
+        var cause = "memberLeft:" + JsonNamingPolicy.CamelCase.ConvertName(c.Cause.ToString());
         var removals = h.Policies
             .Where(p => p.WithdrawnOn is null && (p.CancelledAfter is null || p.CancelledAfter > c.EffectiveDate))
             .Where(p => p.Insured.Any(i => i.PersonId == c.PersonId && i.EverStarted && p.CoverTo(i) > c.EffectiveDate))
-            .Select(p => PolicyDecider.RemovalOf(p, c.PersonId, c.EffectiveDate, "memberLeft:" + JsonNamingPolicy.CamelCase.ConvertName(c.Cause.ToString())));
-        return [new MemberLeft(c.PersonId, c.Cause, c.EffectiveDate), .. removals];
+            .Select(p => PolicyDecider.RemovalOf(p, c.PersonId, c.EffectiveDate, cause));
+        // An application naming the person can no longer be accepted as proposed (it would insure or bill someone who
+        // is gone): it is closed now rather than left waiting for a decision that must refuse it.
+        var closed = h.Referrals
+            .Where(r => r.Proposal is { } p && (p.PolicyholderId == c.PersonId || p.Insured.Any(i => i.PersonId == c.PersonId)))
+            .Select(r => new ApplicationClosed(r.PolicyId, c.PersonId, cause, today));
+        return [new MemberLeft(c.PersonId, c.Cause, c.EffectiveDate), .. removals, .. closed];
     }
 }

@@ -24,7 +24,8 @@ public static partial class PolicyDecider
             throw new DomainRuleViolated("PolicyVoided", "The policy is void; nothing is due.", ViolationKind.Conflict);
         PolicyRules.RequirePaidOnOrBefore(c.PaidOn, today, "The payment date");
         // Everything ever charged, less credits and payments: a payment may settle future premiums already charged
-        // (a renewal), never more.
+        // (a renewal), never more. Claim deductions do not count here: a premium the insurer already deducted from a claim
+        // may still be paid, and the second collection becomes a credit on the policy (a negative balance).
         var owed = policy.Charges.Sum(x => x.Amount) - policy.Credits.Sum(x => x.Amount) - policy.Payments.Sum(x => x.Amount);
         if (c.Amount > owed)
             throw new DomainRuleViolated("Overpayment", $"Only {Math.Max(owed, 0):0.00} {policy.Conditions.Currency} is owed on this policy.");

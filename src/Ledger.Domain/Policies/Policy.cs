@@ -48,6 +48,13 @@ public sealed record Policy
     public ImmutableList<PremiumEntry> Charges { get; init; } = [];
     public ImmutableList<PremiumEntry> Payments { get; init; } = [];
     public ImmutableList<PremiumEntry> Credits { get; init; } = [];
+
+    /// <summary>
+    /// Premiums paid by deduction from a claim's benefit (保险法 §36), one entry per claim, dated the day the claim was
+    /// reported. They settle charges like payments; the household fold derives them from the claims' current
+    /// adjudications, so a re-adjudication that deducts less (or nothing) takes the settlement back with it.
+    /// </summary>
+    public ImmutableList<PremiumEntry> Deductions { get; init; } = [];
     public ImmutableList<LocalDate> Reinstatements { get; init; } = [];
 
     /// <summary>Every designation of beneficiaries (受益人), oldest first; the latest for a person is in force.</summary>
@@ -114,6 +121,7 @@ public sealed record Policy
         PolicyRenewed e => Renewed(e),
         RenewalDeclined e => this with { RenewalDeclinedAfter = e.TermEnd },
         GracePeriodStarted e => Recorded(PolicyEvaluator.GraceKey(e.DueDate)),
+        GracePeriodEnded e => Recorded(PolicyEvaluator.GraceEndedKey(e.DueDate)),
         PolicySuspended e => Recorded(PolicyEvaluator.SuspendedKey(e.DueDate)),
         PolicyExpired e => Recorded(PolicyEvaluator.ExpiredKey(e.TermEnd)),
         RenewalDue e => Recorded(PolicyEvaluator.RenewalDueKey(e.TermEnd)),

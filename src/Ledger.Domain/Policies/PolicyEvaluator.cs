@@ -48,6 +48,7 @@ public static class PolicyEvaluator
     public const int RenewalNoticeDays = 30;
 
     public static string GraceKey(LocalDate due) => $"grace:{due:yyyy-MM-dd}";
+    public static string GraceEndedKey(LocalDate due) => $"graceEnded:{due:yyyy-MM-dd}";
     public static string SuspendedKey(LocalDate due) => $"suspended:{due:yyyy-MM-dd}";
     public static string ExpiredKey(LocalDate termEnd) => $"expired:{termEnd:yyyy-MM-dd}";
     public static string RenewalDueKey(LocalDate termEnd) => $"renewalDue:{termEnd:yyyy-MM-dd}";
@@ -68,11 +69,12 @@ public static class PolicyEvaluator
     public static bool InForceOn(this Policy policy, LocalDate date) =>
         policy.StatusOn(date) is PolicyStatus.Active or PolicyStatus.InGrace;
 
-    /// <summary>What is owed with payments and credits recorded by <paramref name="date"/>, charges oldest first.</summary>
+    /// <summary>What is owed for the charges due by <paramref name="dueBy"/>, less payments, claim deductions and credits by <paramref name="paidBy"/>.</summary>
     public static decimal Outstanding(this Policy policy, LocalDate dueBy, LocalDate paidBy) =>
         policy.Charges.Where(c => c.On <= dueBy).Sum(c => c.Amount)
         - policy.Credits.Where(c => c.On <= paidBy).Sum(c => c.Amount)
-        - policy.Payments.Where(p => p.On <= paidBy).Sum(p => p.Amount);
+        - policy.Payments.Where(p => p.On <= paidBy).Sum(p => p.Amount)
+        - policy.Deductions.Where(d => d.On <= paidBy).Sum(d => d.Amount);
 
     public static PremiumPosition PremiumOn(this Policy policy, LocalDate date)
     {
@@ -95,6 +97,17 @@ public static class PolicyEvaluator
         }
         var term = policy.TermOn(date) ?? policy.Terms.LastOrDefault(t => t.Start <= date);
         return new PremiumPosition(balance, null, null, null, term?.End);
+    }
+
+    /// <summary>
+    /// The day the charge due on <paramref name="due"/> was settled inside its grace period (by payments, credits and
+    /// claim deductions, oldest charges first), as known by <paramref name="by"/>; null while it is not, or if it never was.
+    /// </summary>
+    public static LocalDate? SettledInGrace(this Policy policy, LocalDate due, LocalDate by)
+    {
+        var last = LocalDate.Min(by, due.PlusDays(GraceDays));
+        return policy.Payments.Concat(policy.Credits).Concat(policy.Deductions).Select(e => e.On).Where(d => d <= last).Distinct().Order()
+            .Cast<LocalDate?>().FirstOrDefault(d => policy.Outstanding(due, d!.Value) <= 0);
     }
 
     private static LocalDate? PaidThrough(Policy policy, LocalDate firstUnpaidDue) =>

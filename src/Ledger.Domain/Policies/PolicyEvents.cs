@@ -93,11 +93,25 @@ public sealed record VehicleRemoved(Guid PolicyId, string Plate, decimal Refund,
 /// <summary>Recorded by the sweep: a premium due on <see cref="DueDate"/> was not paid; cover continues until <see cref="GraceEnds"/>.</summary>
 public sealed record GracePeriodStarted(Guid PolicyId, LocalDate DueDate, LocalDate GraceEnds, decimal Unpaid, LocalDate EffectiveDate) : IPolicyEvent;
 
+/// <summary>
+/// Recorded by the sweep: the premium due on <see cref="DueDate"/> was settled inside its grace period (paid, credited or
+/// deducted from a claim), so the grace <see cref="GracePeriodStarted"/> opened ended; <see cref="EffectiveDate"/> is the
+/// day it was settled, the first day the policy no longer relied on grace.
+/// </summary>
+public sealed record GracePeriodEnded(Guid PolicyId, LocalDate DueDate, LocalDate EffectiveDate) : IPolicyEvent;
+
 /// <summary>Recorded by the sweep: grace ended unpaid, the policy is suspended (中止) from <see cref="EffectiveDate"/>.</summary>
 public sealed record PolicySuspended(Guid PolicyId, LocalDate DueDate, LocalDate EffectiveDate) : IPolicyEvent;
 
 /// <summary>A suspended policy was reinstated (复效) with its arrears paid; illness cover restarts with a new waiting period.</summary>
 public sealed record PolicyReinstated(Guid PolicyId, decimal ArrearsPaid, LocalDate IllnessCoverFrom, LocalDate EffectiveDate) : IPolicyEvent;
+
+/// <summary>
+/// An application waiting for a person's underwriting decision was closed because a person it names (the policyholder
+/// or someone it would insure) left the household: it can no longer be accepted as proposed. <see cref="Cause"/> is
+/// <c>memberLeft:&lt;cause&gt;</c>, as on <see cref="InsuredRemoved"/>; <see cref="EffectiveDate"/> is the day it was closed.
+/// </summary>
+public sealed record ApplicationClosed(Guid PolicyId, Guid PersonId, string Cause, LocalDate EffectiveDate) : IPolicyEvent;
 
 /// <summary>Withdrawn inside the cooling-off period (犹豫期): void from inception, every premium paid is refunded.</summary>
 public sealed record PolicyWithdrawnInCoolingOff(Guid PolicyId, decimal Refund, LocalDate EffectiveDate) : IPolicyEvent;

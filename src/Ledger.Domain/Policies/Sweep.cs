@@ -24,9 +24,17 @@ public static partial class PolicyDecider
             {
                 // Judge each premium as it stood the day after it fell due and the day after its grace ended.
                 var dayAfterDue = charge.On.PlusDays(1);
-                if (dayAfterDue <= lastDay && policy.PremiumOn(dayAfterDue) is { OverdueSince: { } due, GraceEnds: { } graceEnds } inGrace
-                    && due == charge.On && !recorded.Contains(PolicyEvaluator.GraceKey(due)))
+                var graceStarted = recorded.Contains(PolicyEvaluator.GraceKey(charge.On));
+                if (!graceStarted && dayAfterDue <= lastDay && policy.PremiumOn(dayAfterDue) is { OverdueSince: { } due, GraceEnds: { } graceEnds } inGrace
+                    && due == charge.On)
+                {
                     events.Add(new GracePeriodStarted(policy.PolicyId, due, graceEnds, inGrace.Balance, dayAfterDue));
+                    graceStarted = true;
+                }
+                // A grace is recorded with its end: a sweep running late records both, never a grace that looks open
+                // for a charge settled since.
+                if (graceStarted && !recorded.Contains(PolicyEvaluator.GraceEndedKey(charge.On)) && policy.SettledInGrace(charge.On, lastDay) is { } settled)
+                    events.Add(new GracePeriodEnded(policy.PolicyId, charge.On, settled));
 
                 var suspensionDay = charge.On.PlusDays(PolicyEvaluator.GraceDays + 1);
                 if (suspensionDay <= lastDay && policy.PremiumOn(suspensionDay) is { SuspendedFrom: { } from, OverdueSince: { } overdue }

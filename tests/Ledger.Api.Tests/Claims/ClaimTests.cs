@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ledger.Api.Tests.Infrastructure;
 using Marten.Events;
+using NodaTime;
 
 namespace Ledger.Api.Tests.Claims;
 
@@ -77,6 +78,45 @@ public sealed class ClaimTests(LedgerFixture fixture) : LedgerTest(fixture)
         // 20,000 − 10,000 family deductible = 10,000 benefit, minus the 3,000 premium unpaid on the loss date.
         Assert.Equal(("approved", 7000m), (inGrace.Str("outcome"), inGrace.Json.GetProperty("payable").GetDecimal()));
         Assert.Equal(("rejected", "NoCoverage"), (suspended.Str("outcome"), suspended.Str("rejectionCode")));
+    }
+
+    [Fact]
+    public async Task Two_claims_in_one_grace_period_deduct_the_premium_once_and_the_deduction_pays_it()
+    {
+        // Worked example C: MA-CARE for the spouse alone, 1,200 due 2025-01-01 and never paid; in grace until 2025-03-02.
+        try
+        {
+            Fixture.Clock.Reset(Instant.FromUtc(2025, 2, 20, 2, 0));
+            var (household, holder, _) = await Api.OpenHousehold("张伟", "2024-01-01");
+            var spouse = await Api.Join(household, "李娜", "spouse", "1987-09-03", "2024-01-01");
+            var issued = await Api.Post($"/households/{household}/policies", new
+            {
+                category = "medicalAccident", productCode = "MA-CARE", policyholderId = holder, termStart = "2025-01-01", termEnd = "2025-12-31",
+                insured = new[] { new { personId = spouse, annualPremium = 1200m } },
+            });
+            var f = new Family(household, holder, spouse, Guid.Empty, issued.Id("policyId"));
+
+            var first = await Claim(f, spouse, "2025-02-15", 5500m, "accident");
+            Fixture.Clock.Reset(Instant.FromUtc(2025, 2, 26, 2, 0));
+            var second = await Claim(f, spouse, "2025-02-25", 2000m, "accident");
+
+            // (5,500 − 500) × 0.9 = 4,500 − 1,200 = 3,300; then 2,000 × 0.9 = 1,800 with nothing more deducted (not 600).
+            Assert.Equal(("approved", 3300m), (first.Str("outcome"), first.Json.GetProperty("payable").GetDecimal()));
+            Assert.Equal(("approved", 1800m), (second.Str("outcome"), second.Json.GetProperty("payable").GetDecimal()));
+            var afterGrace = (await Api.Get($"/households/{household}/coverage?on=2025-03-03")).Json.GetProperty("policies")[0];
+            Assert.Equal(("active", 0m), (afterGrace.GetProperty("status").GetString(), afterGrace.GetProperty("premiumBalance").GetDecimal()));
+
+            // Paying the premium the insurer already kept is not refused, nor collected twice: it is a credit.
+            Assert.Equal(200, (await Api.Post($"/households/{household}/policies/{f.Policy}/premiums", new { amount = 1200m, paidOn = "2025-02-26" })).Code);
+            var credit = (await Api.Get($"/households/{household}/coverage?on=2025-02-26")).Json.GetProperty("policies")[0];
+            Assert.Equal(-1200m, credit.GetProperty("premiumBalance").GetDecimal());
+            var types = (await Api.Get($"/households/{household}/history")).Json.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+            Assert.DoesNotContain("ClaimReadjudicated", types);
+        }
+        finally
+        {
+            Fixture.Clock.Reset(LedgerFixture.Start);
+        }
     }
 
     [Fact]

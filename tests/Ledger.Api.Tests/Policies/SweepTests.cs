@@ -44,6 +44,27 @@ public sealed class SweepTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
+    public async Task A_late_sweep_records_a_grace_already_over_with_its_end_and_no_suspension()
+    {
+        // Issue 9: a premium due 2025-03-20 and paid 2025-03-25, swept on 2025-04-10.
+        var (household, holder, _) = await Api.OpenHousehold("王芳", "2024-01-01");
+        var issued = await Api.Post($"/households/{household}/policies", new
+        {
+            category = "criticalIllness", productCode = "CI-CLASSIC", policyholderId = holder, termStart = "2025-03-20", termEnd = "2026-03-19",
+            insured = new[] { new { personId = holder, annualPremium = 2600m } },
+        });
+        Assert.Equal(200, (await Api.Post($"/households/{household}/policies/{issued.Id("policyId")}/premiums", new { amount = 2600m, paidOn = "2025-03-25" })).Code);
+        using var scope = Fixture.Host.Services.CreateScope();
+
+        await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync<SweepResult>(new RunSweep(new LocalDate(2025, 4, 10)));
+
+        var recorded = (await Api.Get($"/households/{household}/history")).Json.EnumerateArray()
+            .Where(e => e.GetProperty("actor").GetString() == "sweep")
+            .Select(e => (e.GetProperty("type").GetString(), e.GetProperty("effectiveDate").GetString())).ToList();
+        Assert.Equal([("GracePeriodStarted", "2025-03-21"), ("GracePeriodEnded", "2025-03-25")], recorded);
+    }
+
+    [Fact]
     public async Task A_sweep_for_a_future_date_is_refused()
     {
         using var scope = Fixture.Host.Services.CreateScope();

@@ -57,9 +57,9 @@ public class AdjudicationRuleTests
     [Fact]
     public void ALossInGraceSmallerThanTheUnpaidPremium_IsApprovedWithPayable0_TheBenefitStillCounting()
     {
-        // 12,000 − 10,000 = 2,000 benefit; 2,000 − 5,475 is below 0, so nothing is payable.
+        // 12,000 − 10,000 = 2,000 benefit, all of it deducted towards the 5,475 owed: nothing is payable, 3,475 stays owed.
         FamilyWithUnpaidMedical.Decide(Loss(1, HolderId, D(2025, 2, 15), LossCause.Accident, 12_000m)).AdjudicationIn().Is(
-            Approved(eligible: 12_000m, deductible: 10_000m, benefit: 2_000m, unpaid: 5_475m, payable: 0m,
+            Approved(eligible: 12_000m, deductible: 10_000m, benefit: 2_000m, unpaid: 2_000m, payable: 0m,
                 before: Zero, after: new Counters(10_000m, 10_000m, 2_000m, 2_000m, false),
                 personLimitLeft: 1_998_000m, familyLimitLeft: 3_998_000m));
     }

@@ -2,6 +2,7 @@ using CsCheck;
 using Ledger.Domain.Claims;
 using Ledger.Domain.Households;
 using Ledger.Domain.Policies;
+using NodaTime;
 using static Ledger.Domain.Tests.Claims.ClaimGiven;
 using static Ledger.Domain.Tests.Policies.PolicyGiven;
 
@@ -57,7 +58,11 @@ public class ClaimPropertyTests
         select new Scenario(conditions, claims);
 
     /// <summary>The history the scenario leaves, every command decided through <see cref="HouseholdDecider.Decide"/>.</summary>
-    private static object[] Play(Scenario s)
+    /// <param name="premiumPaid">
+    /// False leaves the premium unpaid (in grace until 2025-03-02) and reports each claim three days after its loss, or
+    /// with the claim before it if later, so that some deductions pay the premium inside the grace and some after it.
+    /// </param>
+    private static object[] Play(Scenario s, bool premiumPaid = true)
     {
         var conditions = MedicalConditions with
         {
@@ -70,15 +75,18 @@ public class ClaimPropertyTests
             new UnderwritingDecided(MedicalId, UnderwritingOutcome.Accepted, true, [], null, IssuedOn),
             new PolicyIssued(MedicalId, PolicyCategory.Medical, "MED-FAMILY", 1, HolderId, TermStart, TermEnd,
                 [new(FatherId, HolderPremium), new(MotherId, SpousePremium), new(ChildId, ChildPremium)], [], conditions, TermStart),
-            new PremiumDue(MedicalId, FamilyPremium, "firstTerm", TermStart),
-            Paid(MedicalId, FamilyPremium, TermStart, TermStart));
+            new PremiumDue(MedicalId, FamilyPremium, "firstTerm", TermStart));
+        if (premiumPaid) events = events.Plus(Paid(MedicalId, FamilyPremium, TermStart, TermStart));
 
+        var reportedOn = TermStart;
         for (var n = 0; n < s.Claims.Length; n++)
         {
             var c = s.Claims[n];
-            events = events.AndThen(Loss(n, People[c.Person], TermStart.PlusDays(c.LossDay), c.Illness ? LossCause.Illness : LossCause.Accident, c.Amount), Today);
+            var loss = TermStart.PlusDays(c.LossDay);
+            reportedOn = premiumPaid ? Today : LocalDate.Min(Today, LocalDate.Max(reportedOn, loss.PlusDays(3)));
+            events = events.AndThen(Loss(n, People[c.Person], loss, c.Illness ? LossCause.Illness : LossCause.Accident, c.Amount), reportedOn);
             if (c.Review && events.ClaimIn(n).Outcome == ClaimOutcome.Referred)
-                events = events.AndThen(Approve(n, events.ClaimIn(n).Adjudication!.Payable), Today);
+                events = events.AndThen(Approve(n, events.ClaimIn(n).Adjudication!.Payable), reportedOn);
         }
         for (var n = 0; n < s.Claims.Length; n++)
             if (s.Claims[n].Withdraw)
@@ -135,6 +143,24 @@ public class ClaimPropertyTests
             }
             foreach (var c in h.Claims.Where(c => !c.Withdrawn && c.Outcome == ClaimOutcome.Referred))
                 Assert.Equal(c.Adjudication!.Before, c.Adjudication.After);
+        }, iter: 200);
+    }
+
+    [Fact]
+    public void InGrace_ThePremiumIsDeductedAtMostOnce_NeverAboveABenefit_AndTheDeductionsPayIt()
+    {
+        ScenarioGen.Sample(s =>
+        {
+            var h = Play(s, premiumPaid: false).State();
+            var deducted = h.Claims.Sum(c => c.PremiumDeducted);
+            Assert.InRange(deducted, 0m, FamilyPremium);
+            foreach (var a in Approved(h).Select(c => c.Adjudication!))
+            {
+                Assert.InRange(a.UnpaidPremiumDeducted, 0m, a.Benefit);
+                Assert.Equal(a.Benefit - a.UnpaidPremiumDeducted, a.Payable);
+            }
+            Assert.Equal(FamilyPremium - deducted, h.Policy(MedicalId)!.PremiumOn(Today).Balance);
+            Assert.Empty(ClaimEngine.Readjudicate(h, Today));
         }, iter: 200);
     }
 

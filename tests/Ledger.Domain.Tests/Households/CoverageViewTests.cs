@@ -102,6 +102,18 @@ public class CoverageViewTests
         Assert.Equal(45, household.View(HolderId, new LocalDate(2025, 5, 20)).Age);
     }
 
+    [Theory]
+    [InlineData(LeaveCause.Death, 43)]
+    [InlineData(LeaveCause.Divorce, 47)]
+    public void GivenSpouseLeftOn1June2025_WhenViewedIn2030_ThenTheDeadKeepTheirAgeAtDeath_TheLivingAge(LeaveCause cause, int ageIn2030)
+    {
+        // 李娜, born 1982-03-10, is 43 on 2025-06-01, her last day in the household.
+        var household = State(Family.Plus(new MemberLeft(SpouseId, cause, new LocalDate(2025, 6, 1))));
+
+        Assert.Equal(43, household.View(SpouseId, new LocalDate(2025, 6, 1)).Age);
+        Assert.Equal(ageIn2030, household.View(SpouseId, new LocalDate(2030, 1, 1)).Age);
+    }
+
     [Fact]
     public void GivenChildBornInMarch2024_WhenViewedBeforeBirth_ThenNoAgeAndNotYetJoined()
     {

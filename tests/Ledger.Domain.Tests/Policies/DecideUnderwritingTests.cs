@@ -102,6 +102,33 @@ public class DecideUnderwritingTests
     }
 
     [Fact]
+    public void GivenReferredApplication_WhenTheInsuredDies_ThenTheSameCommandClosesTheApplication()
+    {
+        GivenReferred.Decide(new LeaveHousehold(D(2024, 12, 21), LeaveCause.Death) { PersonId = GrandfatherId }, ReviewedOn).ThenEvents(
+            new MemberLeft(GrandfatherId, LeaveCause.Death, D(2024, 12, 21)),
+            new ApplicationClosed(MedicalId, GrandfatherId, "memberLeft:death", ReviewedOn));
+    }
+
+    [Fact]
+    public void GivenTheApplicationClosedByADeath_ThenTheViewListsNoApplication_AndThereIsNothingToDecide()
+    {
+        var given = GivenReferred.AndThen(new LeaveHousehold(D(2024, 12, 21), LeaveCause.Death) { PersonId = GrandfatherId }, ReviewedOn);
+
+        Assert.Empty(CoverageView.Of(given.State(), ReviewedOn, null).Applications);
+        given.Refused(Decision(UnderwritingDecision.Accept, "Medical report reviewed"), ReviewedOn).Violates("UnknownPolicy", ViolationKind.NotFound);
+    }
+
+    [Fact]
+    public void GivenReferredApplication_WhenThePolicyholderMovesOut_ThenItIsClosed_ButNotWhenSomeoneItDoesNotNameLeaves()
+    {
+        var holderLeaves = GivenReferred.Decide(new LeaveHousehold(D(2024, 12, 22), LeaveCause.Moved) { PersonId = HolderId }, ReviewedOn);
+        var spouseLeaves = GivenReferred.Decide(new LeaveHousehold(D(2024, 12, 22), LeaveCause.Divorce) { PersonId = SpouseId }, ReviewedOn);
+
+        Assert.Equal(new ApplicationClosed(MedicalId, HolderId, "memberLeft:moved", ReviewedOn), Assert.Single(holderLeaves.OfType<ApplicationClosed>()));
+        Assert.Empty(spouseLeaves.OfType<ApplicationClosed>());
+    }
+
+    [Fact]
     public void GivenReferredApplication_WhenTheDecisionHasNoReason_ThenValidationFails()
     {
         Assert.Equal(["reason"], Decision(UnderwritingDecision.Accept, " ").ErrorFields());

@@ -58,11 +58,46 @@ public class SweepTests
     }
 
     [Fact]
-    public void GivenFirstPremiumPaidInGrace_WhenSweptInJune_ThenOnlyTheGraceThatHappenedIsRecorded()
+    public void GivenFirstPremiumPaidInGrace_WhenSweptInJune_ThenTheGraceThatHappenedIsRecordedWithItsEnd()
     {
         var given = FamilyWithUnpaidMedical.Plus(Paid(MedicalId, FirstPremium, D(2025, 2, 10)));
 
-        given.Decide(Sweep(Today), Today).ThenEvents(new GracePeriodStarted(MedicalId, TermStart, D(2025, 3, 2), FirstPremium, D(2025, 1, 2)));
+        given.Decide(Sweep(Today), Today).ThenEvents(
+            new GracePeriodStarted(MedicalId, TermStart, D(2025, 3, 2), FirstPremium, D(2025, 1, 2)),
+            new GracePeriodEnded(MedicalId, TermStart, D(2025, 2, 10)));
+    }
+
+    [Fact]
+    public void GivenAMidTermChargePaidFourDaysLate_WhenSweptWeeksLater_ThenGraceIsRecordedFromTheDayAfterDueToThePayment()
+    {
+        // The newborn's 943.56, due 2025-03-20 and paid 2025-03-25; the sweep runs late, on 2025-04-10 (issue 9).
+        var given = FamilyWithPaidMedical.Plus(NewbornJoined,
+            new InsuredAdded(MedicalId, NewbornId, 1_200m, 943.56m, D(2025, 4, 19), NewbornBorn),
+            new PremiumDue(MedicalId, 943.56m, "insuredAdded", NewbornBorn),
+            Paid(MedicalId, 943.56m, D(2025, 3, 25)));
+
+        given.Decide(Sweep(D(2025, 4, 10)), D(2025, 4, 10)).ThenEvents(
+            new GracePeriodStarted(MedicalId, NewbornBorn, D(2025, 5, 19), 943.56m, D(2025, 3, 21)),
+            new GracePeriodEnded(MedicalId, NewbornBorn, D(2025, 3, 25)));
+        ThenSweepingAgainRecordsNothing(given, D(2025, 4, 10));
+    }
+
+    [Fact]
+    public void GivenGraceRecordedWhileUnpaid_WhenThePremiumIsPaidInGrace_ThenTheNextSweepRecordsItsEnd()
+    {
+        var given = FamilyWithUnpaidMedical.AndThen(Sweep(D(2025, 1, 2)), D(2025, 1, 2)).Plus(Paid(MedicalId, FirstPremium, D(2025, 2, 10)));
+
+        given.Decide(Sweep(D(2025, 2, 11)), D(2025, 2, 11)).ThenEvents(new GracePeriodEnded(MedicalId, TermStart, D(2025, 2, 10)));
+    }
+
+    [Fact]
+    public void GivenAPaymentAfterGraceEnded_WhenSwept_ThenGraceEndsInSuspension_NotInTheLatePayment()
+    {
+        var given = FamilyWithUnpaidMedical.Plus(Paid(MedicalId, FirstPremium, D(2025, 3, 10)));
+
+        given.Decide(Sweep(D(2025, 4, 1)), D(2025, 4, 1)).ThenEvents(
+            new GracePeriodStarted(MedicalId, TermStart, D(2025, 3, 2), FirstPremium, D(2025, 1, 2)),
+            new PolicySuspended(MedicalId, TermStart, D(2025, 3, 3)));
     }
 
     [Fact]
