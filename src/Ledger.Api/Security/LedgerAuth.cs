@@ -75,9 +75,9 @@ public static class LedgerAuth
         });
         services.AddAuthorization(o =>
         {
-            // A token must say which insurer it speaks for: a missing tenant never falls back to a default one.
+            // A token must say which one insurer it speaks for: a missing, blank or repeated tenant never falls back to a default one.
             foreach (var (policy, roles) in Access.RolesFor)
-                o.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireClaim(Tenant).RequireRole(roles));
+                o.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireAssertion(c => Tenancy.TryOf(c.User, out _)).RequireRole(roles));
             // Everything not explicitly public needs a token.
             o.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         });
