@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Ledger.Api.Tests.Infrastructure;
 
@@ -74,6 +73,8 @@ public sealed class DatabaseOutageTests
         var joined = await api.Post($"/households/{household}/members", join, ("Idempotency-Key", "outage-1"));
         Assert.True(joined.Code == 201, joined.ToString());
         Assert.Equal(versionBefore + 1, joined.Long("version"));
+        // The async projections go on from where they stopped, without a restart.
+        await Marten.Events.TestingExtensions.WaitForNonStaleProjectionDataAsync(ledger.App, TimeSpan.FromSeconds(60));
         Assert.Equal(200, (int)(await anonymous.GetAsync("/health/ready")).StatusCode);
     }
 }
