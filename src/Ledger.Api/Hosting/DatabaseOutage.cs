@@ -36,6 +36,8 @@ public static class DatabaseOutage
     {
         http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Problems.Of(StatusCodes.Status503ServiceUnavailable, "DatabaseUnavailable", "The ledger's database is unavailable.",
-            $"Nothing was read or written. Retry in {RetryAfterSeconds} seconds.");
+            // A connection lost while a commit was on its way leaves its outcome unknown, so the answer does not
+            // promise that nothing was written; an Idempotency-Key makes the retry safe either way.
+            $"The request could not be completed. Retry in {RetryAfterSeconds} seconds; a write retried with the same Idempotency-Key is applied at most once.");
     }
 }
