@@ -21,11 +21,13 @@ public static class Tenancy
     {
         tenant = "";
         var claims = user.FindAll(LedgerAuth.Tenant).ToList();
-        if (claims is not [{ } claim] || claim.ValueType != ClaimValueTypes.String) return false;
-        if (claim.Value.Length == 0 || claim.Value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return false;
+        if (claims is not [{ } claim] || claim.ValueType != ClaimValueTypes.String || !IsUsableName(claim.Value)) return false;
         tenant = claim.Value;
         return true;
     }
+
+    /// <summary>A tenant name: not empty, no spaces or control characters (so " a" and "a" cannot be two insurers).</summary>
+    public static bool IsUsableName(string name) => name.Length > 0 && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 
     /// <summary>The token's tenant; every access policy has already refused a token without exactly one.</summary>
     public static string Of(ClaimsPrincipal user) =>

@@ -74,7 +74,24 @@ public sealed class DatabaseOutageTests
         Assert.True(joined.Code == 201, joined.ToString());
         Assert.Equal(versionBefore + 1, joined.Long("version"));
         // The async projections go on from where they stopped, without a restart.
-        await Marten.Events.TestingExtensions.WaitForNonStaleProjectionDataAsync(ledger.App, TimeSpan.FromSeconds(60));
+        await Marten.Events.TestingExtensions.WaitForNonStaleProjectionDataAsync(ledger.App, TimeSpan.FromSeconds(120));
         Assert.Equal(200, (int)(await anonymous.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public void An_outage_is_recognised_however_deeply_it_is_wrapped_and_nothing_else_is()
+    {
+        var refused = new Npgsql.NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111));
+        Assert.True(Ledger.Api.Hosting.DatabaseOutage.Caused(refused));
+        Assert.True(Ledger.Api.Hosting.DatabaseOutage.Caused(new InvalidOperationException("wrapped", new Exception("twice", refused))));
+        Assert.True(Ledger.Api.Hosting.DatabaseOutage.Caused(new AggregateException(new TimeoutException(), refused)));
+        Assert.True(Ledger.Api.Hosting.DatabaseOutage.Caused(new Npgsql.NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
+        Assert.True(Ledger.Api.Hosting.DatabaseOutage.Caused(new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")));
+        Assert.True(Ledger.Api.Hosting.DatabaseOutage.Caused(new Npgsql.PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03")));
+
+        // A lock timeout is a busy household (409), a unique violation a rule: neither is an outage.
+        Assert.False(Ledger.Api.Hosting.DatabaseOutage.Caused(new Npgsql.PostgresException("lock timeout", "ERROR", "ERROR", "55P03")));
+        Assert.False(Ledger.Api.Hosting.DatabaseOutage.Caused(new Npgsql.PostgresException("duplicate key", "ERROR", "ERROR", "23505")));
+        Assert.False(Ledger.Api.Hosting.DatabaseOutage.Caused(new InvalidOperationException("a defect")));
     }
 }

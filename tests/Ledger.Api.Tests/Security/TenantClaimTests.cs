@@ -1,5 +1,6 @@
 using Ledger.Api.Security;
 using Ledger.Api.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -70,5 +71,18 @@ public sealed class TenantClaimTests(LedgerFixture fixture) : LedgerTest(fixture
     public async Task A_token_without_a_tenant_claim_is_refused_with_a_problem()
     {
         await Refused(403, "Forbidden", () => Api.Get("/households", Bearer(null)));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("insurer a")]
+    public void The_token_command_mints_no_token_for_an_unusable_tenant(string tenant)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Ledger:Auth:SigningKey"] = Convert.ToBase64String(LedgerFixture.SigningKey) })
+            .Build();
+
+        Assert.Equal(1, TokenCommand.Run(["--role", Roles.Clerk, "--name", "clerk.li", "--tenant", tenant], configuration));
     }
 }
