@@ -28,9 +28,21 @@ public static class Check
     /// <summary>Latest date the ledger accepts anywhere: guards against typos such as 20255-01-01.</summary>
     public static readonly LocalDate LatestDate = new(2200, 12, 31);
 
+    /// <summary>
+    /// Characters that render as nothing (zero-width space, non-joiner, joiner, word joiner, byte-order mark): they may
+    /// join an emoji sequence inside a name, but a name made of them alone shows as blank on every screen.
+    /// </summary>
+    private static bool IsInvisible(char c) => c is '\u200B' or '\u200C' or '\u200D' or '\u2060' or '\uFEFF';
+
+    /// <summary>
+    /// Bidirectional embeddings, overrides and isolates reorder the text around them, so a name holding one can display
+    /// as somebody else's (Trojan Source); no real name needs them.
+    /// </summary>
+    private static bool IsBidiControl(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
+
     public static IEnumerable<FieldError> Name(string? value, string field)
     {
-        if (value is null || value.Trim().Length == 0)
+        if (value is null || !value.Any(c => !char.IsWhiteSpace(c) && !IsInvisible(c)))
         {
             yield return new FieldError(field, "must not be empty");
             yield break;
@@ -41,6 +53,8 @@ public static class Check
             yield return new FieldError(field, $"must be at most {MaxNameLength} characters (was {length})");
         if (value.Any(char.IsControl))
             yield return new FieldError(field, "must not contain control characters");
+        if (value.Any(IsBidiControl))
+            yield return new FieldError(field, "must not contain bidirectional control characters (U+202A to U+202E, U+2066 to U+2069)");
     }
 
     public static IEnumerable<FieldError> IdNumber(string? value, string field)

@@ -153,14 +153,24 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             RemoveStalePidFile();
             Port = FreePort();
-            var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{DataDirectory}'";
-            if (_throwaway) settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-            await RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "-o", settings, "start"], ct);
-            _startedByUs = true;
+            await StartServerAsync(ct);
         }
 
         await EnsureDatabaseAsync(ct);
     }
+
+    /// <summary>Starts the server of a prepared cluster on <see cref="Port"/>; the outage tests start it again with it.</summary>
+    public async Task StartServerAsync(CancellationToken ct = default)
+    {
+        var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{DataDirectory}'";
+        if (_throwaway) settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        await RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "-o", settings, "start"], ct);
+        _startedByUs = true;
+    }
+
+    /// <summary>Stops the server (fast shutdown: open connections are closed), keeping the cluster for a later start.</summary>
+    public Task StopServerAsync(CancellationToken ct = default) =>
+        RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "-t", "30", "stop"], ct);
 
     private void PrepareFolders()
     {

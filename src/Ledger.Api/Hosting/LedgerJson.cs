@@ -15,6 +15,12 @@ public static class LedgerJson
 {
     public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
+    /// <summary>
+    /// For request bodies: a key given twice (<c>{"name":"A","name":"B"}</c>) is refused, because parsers disagree on
+    /// which one wins and a ledger must record what the sender meant, not what one parser guessed.
+    /// </summary>
+    public static readonly JsonSerializerOptions RequestOptions = new(Options) { AllowDuplicateProperties = false };
+
     public static JsonSerializerOptions Configure(JsonSerializerOptions o)
     {
         o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;

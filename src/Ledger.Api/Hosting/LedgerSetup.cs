@@ -29,6 +29,7 @@ public static class LedgerSetup
         services.AddSingleton<Ledger.Api.Audit.AuditExporter>();
 
         services.ConfigureHttpJsonOptions(o => LedgerJson.Configure(o.SerializerOptions));
+        builder.AddRequestGuard();
         Ledger.Api.Security.LedgerAuth.AddLedgerAuth(services, builder.Configuration);
         // Problems the framework writes itself (unknown route, wrong method, wrong media type) get a code too.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -118,10 +119,12 @@ public static class LedgerSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         Ledger.Api.Security.LedgerAuth.UseSecurityHeaders(app);
+        app.UseRequestShapeGuard();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRouteIdGuard();
         app.UseRateLimiter();
         app.Use(async (http, next) =>
         {
@@ -180,17 +183,23 @@ public sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCh
         }
     }
 
-    public static Task WriteAsync(HttpContext http, HealthReport report) =>
-        http.Response.WriteAsJsonAsync(new
+    /// <summary>
+    /// Check names and statuses, for anyone: a failing check's description can carry an exception's text (host, port,
+    /// SQL state), so none is shown. A caller with a token also sees each check's data (projection lag in events).
+    /// </summary>
+    public static Task WriteAsync(HttpContext http, HealthReport report)
+    {
+        var signedIn = http.User.Identity?.IsAuthenticated == true;
+        return http.Response.WriteAsJsonAsync(new
         {
             status = report.Status.ToString(),
             checks = report.Entries.ToDictionary(e => e.Key, e => new
             {
                 status = e.Value.Status.ToString(),
-                description = e.Value.Description,
-                data = e.Value.Data.Count == 0 ? null : e.Value.Data,
+                data = signedIn && e.Value.Data.Count > 0 ? e.Value.Data : null,
             }),
         });
+    }
 }
 
 /// <summary>The last line of defence: an unexpected failure is a 500 problem without stack trace or SQL.</summary>
@@ -198,11 +207,22 @@ public sealed class UnexpectedErrorHandler(ILogger<UnexpectedErrorHandler> logge
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        logger.LogError(exception, "Unhandled error for {Method} {Path}", http.Request.Method, http.Request.Path);
-        var problem = exception is BadHttpRequestException bad
-            ? Problems.Of(bad.StatusCode, "BadRequest", "The request could not be read.", bad.Message)
-            : Problems.Of(StatusCodes.Status500InternalServerError, "InternalError", "Something went wrong on our side.",
+        Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem;
+        if (exception is BadHttpRequestException bad)
+        {
+            problem = RequestGuard.FromBadRequest(bad);
+        }
+        else if (DatabaseOutage.Caused(exception))
+        {
+            logger.LogWarning("Database unavailable for {Method} {Path}: {Message}", http.Request.Method, http.Request.Path, exception.Message);
+            problem = DatabaseOutage.Answer(http);
+        }
+        else
+        {
+            logger.LogError(exception, "Unhandled error for {Method} {Path}", http.Request.Method, http.Request.Path);
+            problem = Problems.Of(StatusCodes.Status500InternalServerError, "InternalError", "Something went wrong on our side.",
                 $"Read the household before retrying a write. Quote trace id {http.TraceIdentifier} when reporting this.");
+        }
         await problem.ExecuteAsync(http);
         return true;
     }

@@ -48,8 +48,11 @@ public static class Problems
         409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
         412 => "https://tools.ietf.org/html/rfc9110#section-15.5.13",
         413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        414 => "https://tools.ietf.org/html/rfc9110#section-15.5.15",
         415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
         422 => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+        431 => "https://tools.ietf.org/html/rfc6585#section-5",
+        503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         _ => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
     };
 }

@@ -202,7 +202,7 @@ public static class WriteEndpoint
             return (null, Problems.BadRequest("MissingBody", "The request needs a JSON body."));
         try
         {
-            var value = JsonSerializer.Deserialize<T>(bytes, LedgerJson.Options);
+            var value = JsonSerializer.Deserialize<T>(bytes, LedgerJson.RequestOptions);
             return value is null
                 ? (null, Problems.BadRequest("MissingBody", "The request body must be a JSON object, not null."))
                 : (value, null);
@@ -221,6 +221,8 @@ public static class WriteEndpoint
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         if (cut >= 0) message = message[..cut];
 
+        if (message.Contains("Duplicate", StringComparison.Ordinal))
+            return new FieldError(field, "is given more than once");
         if (message.Contains("missing required properties", StringComparison.Ordinal))
         {
             var names = System.Text.RegularExpressions.Regex.Matches(message, "'([^']+)'").Skip(1).Select(m => m.Groups[1].Value);

@@ -39,7 +39,8 @@ public sealed class AccessLog(IDocumentStore store, ILogger<AccessLog> logger) :
             Id = Guid.CreateVersion7(),
             At = now.ToDateTimeOffset(),
             Actor = LedgerAuth.Actor(http.User) ?? "anonymous",
-            Tenant = Tenancy.Of(http.User),
+            // A refused token may name no tenant: it is logged with an empty one, never as the default tenant.
+            Tenant = Tenancy.TryOf(http.User, out var tenant) ? tenant : "",
             Method = http.Request.Method,
             Path = path + http.Request.QueryString,
             Status = http.Response.StatusCode,

@@ -75,9 +75,9 @@ public static class LedgerAuth
         });
         services.AddAuthorization(o =>
         {
-            // A token must say which insurer it speaks for: a missing tenant never falls back to a default one.
+            // A token must say which one insurer it speaks for: a missing, blank or repeated tenant never falls back to a default one.
             foreach (var (policy, roles) in Access.RolesFor)
-                o.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireClaim(Tenant).RequireRole(roles));
+                o.AddPolicy(policy, p => p.RequireAuthenticatedUser().RequireAssertion(c => Tenancy.TryOf(c.User, out _)).RequireRole(roles));
             // Everything not explicitly public needs a token.
             o.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         });
@@ -188,9 +188,11 @@ public sealed class TokenCommand : JasperFxCommand<TokenInput>
     {
         var roles = input.RoleFlag.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var unknown = roles.Where(r => !Roles.All.Contains(r)).ToList();
-        if (roles.Length == 0 || unknown.Count > 0 || string.IsNullOrWhiteSpace(input.NameFlag) || input.HoursFlag is < 1 or > 24 * 30)
+        // A token the API would refuse for its tenant is not minted: the user learns it here, not from a 403.
+        if (roles.Length == 0 || unknown.Count > 0 || string.IsNullOrWhiteSpace(input.NameFlag) || !Tenancy.IsUsableName(input.TenantFlag)
+            || input.HoursFlag is < 1 or > 24 * 30)
         {
-            Console.Error.WriteLine($"ledger token: give --role ({string.Join(", ", Roles.All)}), --name and optionally --tenant and --hours (1 to 720).");
+            Console.Error.WriteLine($"ledger token: give --role ({string.Join(", ", Roles.All)}), --name and optionally --tenant (one name without spaces) and --hours (1 to 720).");
             return false;
         }
         var token = LedgerAuth.CreateToken(LedgerAuth.SigningKey(configuration), configuration["Ledger:Auth:Issuer"] ?? "ledger",

@@ -9,9 +9,29 @@ namespace Ledger.Api.Security;
 /// </summary>
 public static class Tenancy
 {
+    /// <summary>The tenant <c>ledger token</c> names when none is given; never assumed for a token that names none.</summary>
     public const string Default = "default";
 
-    public static string Of(ClaimsPrincipal user) => user.FindFirst(LedgerAuth.Tenant)?.Value is { Length: > 0 } tenant ? tenant : Default;
+    /// <summary>
+    /// The one tenant a token names: a single <c>tenant</c> claim holding a non-blank string without spaces or control
+    /// characters. An empty, blank, repeated or non-string claim names no insurer, and a token that names none must be
+    /// refused, never read as the default tenant.
+    /// </summary>
+    public static bool TryOf(ClaimsPrincipal user, out string tenant)
+    {
+        tenant = "";
+        var claims = user.FindAll(LedgerAuth.Tenant).ToList();
+        if (claims is not [{ } claim] || claim.ValueType != ClaimValueTypes.String || !IsUsableName(claim.Value)) return false;
+        tenant = claim.Value;
+        return true;
+    }
+
+    /// <summary>A tenant name: not empty, no spaces or control characters (so " a" and "a" cannot be two insurers).</summary>
+    public static bool IsUsableName(string name) => name.Length > 0 && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
+
+    /// <summary>The token's tenant; every access policy has already refused a token without exactly one.</summary>
+    public static string Of(ClaimsPrincipal user) =>
+        TryOf(user, out var tenant) ? tenant : throw new InvalidOperationException("The token names no single tenant; its access policy should have refused it.");
 
     public static bool AcrossTenants(ClaimsPrincipal user) => user.IsInRole(Roles.Regulator);
 }

@@ -30,6 +30,8 @@ public sealed class OpenHouseholdTests(LedgerFixture fixture) : LedgerTest(fixtu
     [InlineData("Nguyễn Thị Minh Khai")]
     [InlineData("محمد بن سلمان")]
     [InlineData("👩‍👩‍👧 Family")]
+    [InlineData("O'Brien-Łukasz")]
+    [InlineData("👨\u200D👩\u200D👧")]
     public async Task Names_in_any_script_round_trip_exactly(string name)
     {
         var (id, _, _) = await Api.OpenHousehold(name);

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Ledger.Api.Tests.Infrastructure;
+
+namespace Ledger.Api.Tests.Hosting;
+
+/// <summary>
+/// PostgreSQL stopped under a running ledger, then started again: meanwhile every read and write is a quick 503
+/// problem that tells the caller when to retry, nothing is half-written, and the ledger recovers by itself.
+/// </summary>
+public sealed class DatabaseOutageTests
+{
+    [Fact]
+    public async Task While_the_database_is_down_every_request_is_a_quick_503_and_afterwards_the_ledger_recovers_by_itself()
+    {
+        await using var ledger = await KestrelLedger.StartAsync();
+        var api = ledger.Api;
+        var (household, holder, number) = await api.OpenHousehold("停机户");
+        var versionBefore = (await api.Get($"/households/{household}")).Long("version");
+
+        await ledger.Postgres.StopServerAsync();
+
+        var join = new { name = "李娜", dateOfBirth = "2015-06-18", relationship = "child", effectiveDate = "2025-01-01" };
+        var requests = new (string What, Func<Task<Answer>> Send)[]
+        {
+            ("view", () => api.Get($"/households/{household}")),
+            ("view by number", () => api.Get($"/households/{number}")),
+            ("list", () => api.Get("/households")),
+            ("coverage", () => api.Get($"/households/{household}/coverage?on=2025-06-01")),
+            ("history", () => api.Get($"/households/{household}/history")),
+            ("audit", () => api.Get("/audit")),
+            ("claims register", () => api.Get("/registers/claims")),
+            ("open household", () => api.Post("/households", new { holder = new { name = "王芳", dateOfBirth = "1985-04-12" }, openedOn = "2025-01-01" })),
+            ("join member", () => api.Post($"/households/{household}/members", join)),
+            ("join member again", () => api.Post($"/households/{household}/members", join, ("Idempotency-Key", "outage-1"))),
+            ("leave", () => api.Post($"/households/{household}/members/{holder}/leave", new { effectiveDate = "2025-05-01", cause = "moved" })),
+        };
+        foreach (var (what, send) in requests)
+        {
+            var clock = Stopwatch.StartNew();
+            var answer = await send();
+            clock.Stop();
+            Assert.True(answer.Code == 503, $"{what} during the outage: {answer}");
+            Assert.Equal("application/problem+json", answer.ContentType);
+            Assert.Equal("DatabaseUnavailable", answer.ProblemCode);
+            Assert.True(answer.Headers.RetryAfter is not null, $"{what}: no Retry-After");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{what} took {clock.Elapsed.TotalMilliseconds:F0} ms");
+        }
+
+        using var anonymous = new HttpClient { BaseAddress = ledger.Address };
+        using var ready = await anonymous.GetAsync("/health/ready");
+        var readiness = await ready.Content.ReadAsStringAsync();
+        Assert.Equal(503, (int)ready.StatusCode);
+        var checks = JsonDocument.Parse(readiness).RootElement.GetProperty("checks");
+        Assert.Equal("Unhealthy", checks.GetProperty("database").GetProperty("status").GetString());
+        foreach (var check in checks.EnumerateObject())
+            Assert.Equal(["status"], check.Value.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null).Select(p => p.Name));
+        foreach (var leak in new[] { "127.0.0.1", ledger.Postgres.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "Npgsql", "connect", "SqlState", "Exception" })
+            Assert.DoesNotContain(leak, readiness, StringComparison.OrdinalIgnoreCase);
+
+        await ledger.Postgres.StartServerAsync();
+        var recovery = Stopwatch.StartNew();
+        Answer back;
+        do back = await api.Get($"/households/{household}");
+        while (back.Code != 200 && recovery.Elapsed < TimeSpan.FromSeconds(30));
+        recovery.Stop();
+        Assert.True(back.Code == 200, $"not recovered after {recovery.Elapsed}: {back}");
+        Assert.True(recovery.Elapsed < TimeSpan.FromSeconds(1), $"recovery took {recovery.Elapsed.TotalMilliseconds:F0} ms");
+
+        // Nothing refused during the outage was written, in part or whole; writing works again.
+        Assert.Equal(versionBefore, back.Long("version"));
+        Assert.Single((await api.Get("/households")).Json.EnumerateArray());
+        var joined = await api.Post($"/households/{household}/members", join, ("Idempotency-Key", "outage-1"));
+        Assert.True(joined.Code == 201, joined.ToString());
+        Assert.Equal(versionBefore + 1, joined.Long("version"));
+        // The async projections go on from where they stopped, without a restart.
+        await Marten.Events.TestingExtensions.WaitForNonStaleProjectionDataAsync(ledger.App, TimeSpan.FromSeconds(120));
+        Assert.Equal(200, (int)(await anonymous.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public void An_outage_is_recognised_however_deeply_it_is_wrapped_and_nothing_else_is()
+    {
+        var refused = new Npgsql.NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111));
+        Assert.True(Ledger.Api.Hosting.DatabaseOutage.Caused(refused));
+        Assert.True(Ledger.Api.Hosting.DatabaseOutage.Caused(new InvalidOperationException("wrapped", new Exception("twice", refused))));
+        Assert.True(Ledger.Api.Hosting.DatabaseOutage.Caused(new AggregateException(new TimeoutException(), refused)));
+        Assert.True(Ledger.Api.Hosting.DatabaseOutage.Caused(new Npgsql.NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
+        Assert.True(Ledger.Api.Hosting.DatabaseOutage.Caused(new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")));
+        Assert.True(Ledger.Api.Hosting.DatabaseOutage.Caused(new Npgsql.PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03")));
+
+        // A lock timeout is a busy household (409), a unique violation a rule: neither is an outage.
+        Assert.False(Ledger.Api.Hosting.DatabaseOutage.Caused(new Npgsql.PostgresException("lock timeout", "ERROR", "ERROR", "55P03")));
+        Assert.False(Ledger.Api.Hosting.DatabaseOutage.Caused(new Npgsql.PostgresException("duplicate key", "ERROR", "ERROR", "23505")));
+        Assert.False(Ledger.Api.Hosting.DatabaseOutage.Caused(new InvalidOperationException("a defect")));
+    }
+}
