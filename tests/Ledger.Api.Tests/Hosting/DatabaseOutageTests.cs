@@ -11,7 +11,7 @@ namespace Ledger.Api.Tests.Hosting;
 public sealed class DatabaseOutageTests
 {
     [Fact]
-    public async Task While_the_database_is_down_every_request_is_a_quick_503_and_afterwards_the_ledger_recovers_by_itself()
+    public async Task While_the_database_is_down_every_request_is_a_quick_503_liveness_stays_up_and_afterwards_the_ledger_recovers_by_itself()
     {
         await using var ledger = await KestrelLedger.StartAsync();
         var api = ledger.Api;
@@ -48,6 +48,8 @@ public sealed class DatabaseOutageTests
         }
 
         using var anonymous = new HttpClient { BaseAddress = ledger.Address };
+        // Liveness says the process works, not the database: a load balancer must not restart a node over an outage.
+        Assert.Equal(200, (int)(await anonymous.GetAsync("/health/live")).StatusCode);
         using var ready = await anonymous.GetAsync("/health/ready");
         var readiness = await ready.Content.ReadAsStringAsync();
         Assert.Equal(503, (int)ready.StatusCode);

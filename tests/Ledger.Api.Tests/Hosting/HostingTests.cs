@@ -7,13 +7,6 @@ namespace Ledger.Api.Tests.Hosting;
 public sealed class HostingTests(LedgerFixture fixture) : LedgerTest(fixture)
 {
     [Fact]
-    public async Task Liveness_answers_without_the_database()
-    {
-        var answer = await Api.Get("/health/live");
-        Assert.Equal(200, answer.Code);
-    }
-
-    [Fact]
     public async Task Readiness_checks_the_database()
     {
         var answer = await Api.Get("/health/ready");
