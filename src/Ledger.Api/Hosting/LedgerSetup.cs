@@ -79,7 +79,7 @@ public static class LedgerSetup
     {
         opts.Connection(connectionString);
         opts.DatabaseSchemaName = HouseholdNumbers.Schema;
-        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, o => LedgerJson.Configure(o));
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, o => LedgerJson.ConfigureStorage(o));
 
         // Rich mode: inline projections see each event's version and sequence (the audit trail and its
         // hash chain need them), at some cost in append speed. See docs/decisions/0003-event-append-mode.md.
