@@ -69,7 +69,8 @@ public static class LedgerSetup
 
         services.AddSingleton<Ledger.Api.Security.AccessLog>();
         services.AddHostedService(sp => sp.GetRequiredService<Ledger.Api.Security.AccessLog>());
-        services.AddHostedService<DemoDataSeeder>();
+        services.AddSingleton<DemoDataSeeder>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoDataSeeder>());
         services.AddHostedService<Ledger.Api.Policies.SweepScheduler>();
         return builder;
     }
