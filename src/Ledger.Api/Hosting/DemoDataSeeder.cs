@@ -54,7 +54,8 @@ public sealed class DemoDataSeeder(
             if (await session.Query<Household>().AnyAsync(stoppingToken)) return;
         }
 
-        var demo = new DemoData(scope.ServiceProvider.GetRequiredService<IMessageBus>(), scope.ServiceProvider.GetRequiredService<HouseholdNumbers>());
+        var demo = new DemoData(scope.ServiceProvider.GetRequiredService<IMessageBus>(), scope.ServiceProvider.GetRequiredService<HouseholdNumbers>(),
+            scope.ServiceProvider.GetRequiredService<BusinessCalendar>());
         await demo.SeedAsync(stoppingToken);
         logger.LogInformation("Seeded {Count} demo households", demo.Households.Count);
     }
@@ -67,14 +68,12 @@ public sealed class DemoDataSeeder(
 /// the instant it was reported, and the sweep runs every Monday morning, until the end of 2025. Every instant is
 /// fixed, so the demo tells the same story on any day after 2025.
 /// </summary>
-public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers)
+public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers, BusinessCalendar calendar)
 {
-    private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
-
     /// <summary>The first Monday sweep of the story; the last one runs on <see cref="End"/>.</summary>
     private static readonly Instant FirstSweep = Instant.FromUtc(2025, 1, 6, 0, 30);
 
-    /// <summary>The end of the story: the sweep on the morning of 1 January 2026 in Shanghai (still 2025 in UTC).</summary>
+    /// <summary>The end of the story: the sweep on New Year's morning 2026 in Shanghai (still 2025 in UTC).</summary>
     public static readonly Instant End = Instant.FromUtc(2025, 12, 31, 16, 30);
 
     private const string TakenOver = "Account taken over when the ledger went live";
@@ -177,11 +176,11 @@ public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers)
         _now = instant;
     }
 
-    /// <summary>The sweep as the scheduler runs it, for the day in Shanghai at <paramref name="at"/>.</summary>
+    /// <summary>The sweep as the scheduler runs it: for the insurer's today at <paramref name="at"/>.</summary>
     private async Task SweepAsync(Instant at, CancellationToken ct)
     {
         using (RecordingTime.At(at))
-            await bus.InvokeAsync<Ledger.Api.Policies.SweepResult>(new Ledger.Api.Policies.RunSweep(at.InZone(Shanghai).Date), ct, TimeSpan.FromMinutes(1));
+            await bus.InvokeAsync<Ledger.Api.Policies.SweepResult>(new Ledger.Api.Policies.RunSweep(calendar.Today), ct, TimeSpan.FromMinutes(1));
     }
 
     /// <summary>A new id that sorts with the story's time, like the ids the API hands out as it goes.</summary>

@@ -128,6 +128,16 @@ public sealed partial class ReadmeDemoTests(DemoLedger demo) : IClassFixture<Dem
     }
 
     [Fact]
+    public async Task The_sweep_example_finds_the_demo_swept_along_its_story()
+    {
+        var (exit, output) = await demo.RunAsync(Command("sweep --date"));
+
+        Assert.True(exit == 0, output);
+        // The story's Monday sweeps recorded the grace and suspension when they were due; sweeping again adds nothing.
+        Assert.Contains("Swept 2 households for 2025-04-10: recorded 0 transitions.", output);
+    }
+
+    [Fact]
     public async Task Audit_verify_and_the_2025_export_cover_the_story()
     {
         var (exit, output) = await demo.RunAsync(Command("audit verify"));
