@@ -158,6 +158,7 @@ public sealed partial class ReadmeDemoTests(DemoLedger demo) : IClassFixture<Dem
         Assert.Contains(rows, r => r.Contains(",MemberLeft,2025-06-30,2025-08-12T"));
         Assert.Contains(rows, r => r.Contains(",MemberDetailsCorrected,"));
         Assert.Contains(rows, r => r.Contains(",ClaimSubmitted,"));
+        Assert.Contains(rows, r => r.Contains(",PolicyExpired,2026-01-01,2025-12-31T16:30:00"));  // the sweep on New Year's morning
         Assert.DoesNotContain(rows, r => r.Contains(",HouseholdOpened,"));
     }
 
