@@ -1,8 +1,8 @@
 namespace Ledger.Api.Tests.Infrastructure;
 
-/// <summary>Tests that run the <c>ledger</c> executable as a separate process: slow, so kept apart from the API tests.</summary>
+/// <summary>The tests that start <c>ledger</c> processes: their own fixture, run in parallel with <see cref="LedgerCollection"/>.</summary>
 [CollectionDefinition(Name)]
-public sealed class CliCollection
+public sealed class CliCollection : ICollectionFixture<LedgerFixture>
 {
     public const string Name = "cli";
 }
