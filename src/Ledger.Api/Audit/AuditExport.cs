@@ -51,8 +51,9 @@ public sealed class AuditExporter(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(to);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
 
-        // CSV gets a byte-order mark so spreadsheet programs read the Chinese text as UTF-8.
-        await using var text = new StreamWriter(output, new UTF8Encoding(format == ExportFormat.Csv), 1 << 16, leaveOpen: true);
+        // No byte-order mark: the first header must read exactly "householdId" to the regulator's tools, and
+        // the regulator guide tells spreadsheet users to import the file as UTF-8.
+        await using var text = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
         var csv = format == ExportFormat.Csv ? CsvWriter.Create(text, new CsvWriterOptions(), true) : null;
         if (csv is not null) await csv.WriteRecordAsync(Columns, ct);
 

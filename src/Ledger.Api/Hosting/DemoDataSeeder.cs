@@ -12,6 +12,10 @@ namespace Ledger.Api.Hosting;
 /// On the embedded database's first run, records a few realistic households through the same command path
 /// as the API, so a new user has something to look at. Never runs against a configured database.
 /// </summary>
+/// <remarks>
+/// <see cref="Done"/> completes when seeding is over (or was not needed). Time-driven writes wait for it: a sweep
+/// recorded "now" between two of the story's earlier instants would leave a stream whose recorded instants go back.
+/// </remarks>
 public sealed class DemoDataSeeder(
     LedgerDatabase database,
     IConfiguration configuration,
@@ -19,7 +23,23 @@ public sealed class DemoDataSeeder(
     IServiceProvider services,
     ILogger<DemoDataSeeder> logger) : BackgroundService
 {
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Done => _done.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await SeedAsync(stoppingToken);
+        }
+        finally
+        {
+            _done.TrySetResult();
+        }
+    }
+
+    private async Task SeedAsync(CancellationToken stoppingToken)
     {
         if (!database.IsEmbedded || configuration["Ledger:SeedDemo"] == "false") return;
         // Wolverine and Marten must be running before commands can be sent.
@@ -34,111 +54,177 @@ public sealed class DemoDataSeeder(
             if (await session.Query<Household>().AnyAsync(stoppingToken)) return;
         }
 
-        var demo = new DemoData(scope.ServiceProvider.GetRequiredService<IMessageBus>(), scope.ServiceProvider.GetRequiredService<HouseholdNumbers>());
+        var demo = new DemoData(scope.ServiceProvider.GetRequiredService<IMessageBus>(), scope.ServiceProvider.GetRequiredService<HouseholdNumbers>(),
+            scope.ServiceProvider.GetRequiredService<BusinessCalendar>());
         await demo.SeedAsync(stoppingToken);
         logger.LogInformation("Seeded {Count} demo households", demo.Households.Count);
     }
 }
 
-/// <summary>The demo households: families of different shapes, with a late-reported death, a divorce and a correction.</summary>
-public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers)
+/// <summary>
+/// The demo households: families of different shapes, each with something recorded after the day it happened,
+/// so a view "as known at" an earlier instant differs from the view now. The ledger went live on 2 December 2024
+/// and took over the insurer's family accounts with their original dates; from then on each step is recorded at
+/// the instant it was reported, and the sweep runs every Monday morning, until the end of 2025. Every instant is
+/// fixed, so the demo tells the same story on any day after 2025.
+/// </summary>
+public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers, BusinessCalendar calendar)
 {
-    public List<Guid> Households { get; } = [];
+    /// <summary>The first Monday sweep of the story; the last one runs on <see cref="End"/>.</summary>
+    private static readonly Instant FirstSweep = Instant.FromUtc(2025, 1, 6, 0, 30);
 
-    /// <summary>Everyone recorded, holders included, in the order they were recorded.</summary>
-    private List<Guid> Members { get; } = [];
+    /// <summary>The end of the story: the sweep on New Year's morning 2026 in Shanghai (still 2025 in UTC).</summary>
+    public static readonly Instant End = Instant.FromUtc(2025, 12, 31, 16, 30);
+
+    private const string TakenOver = "Account taken over when the ledger went live";
+
+    private Instant _now = Instant.FromUtc(2024, 12, 2, 1, 0);
+    private Instant _nextSweep = FirstSweep;
+
+    public List<Guid> Households { get; } = [];
 
     public async Task SeedAsync(CancellationToken ct)
     {
-        // 张伟's family: two parents, a school child, a newborn added mid-year.
+        // The ledger goes live: four family accounts are taken over with the dates they were opened and joined.
+        await AtAsync(2024, 12, 2, 2, 0, ct);
+        // 张伟's family: two parents and a school child; a newborn follows in March.
         var (zhang, zhangWei) = await OpenAsync("张伟", new LocalDate(1985, 4, 12), "110101198504120011", new LocalDate(2024, 1, 1), ct);
-        await JoinAsync(zhang, new JoinMember("李娜", new LocalDate(1987, 9, 3), Relationship.Spouse, new LocalDate(2024, 1, 1), "110101198709030022"), ct);
-        await JoinAsync(zhang, new JoinMember("张子涵", new LocalDate(2015, 6, 18), Relationship.Child, new LocalDate(2024, 1, 1)), ct);
-        var newborn = await JoinAsync(zhang, new JoinMember("张子墨", new LocalDate(2025, 3, 20), Relationship.Child, new LocalDate(2025, 3, 20)), ct);
-        var spouse = Members[^3];
-        var schoolChild = Members[^2];
-        // Worked example 1: family medical cover for 2025, the newborn added on the day she was born.
-        var medical = await IssueAsync(zhang, new IssuePolicy(PolicyCategory.Medical, "MED-FAMILY", zhangWei, new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31),
-            [new(zhangWei, 1_800m), new(spouse, 1_650m), new(schoolChild, 900m)], ContractReceivedOn: new LocalDate(2024, 12, 20)), ct);
-        await SendAsync(zhang, new PayPremium(4_350m, new LocalDate(2024, 12, 28)) { PolicyId = medical }, nameof(PayPremium), ct);
-        await SendAsync(zhang, new AddInsured(newborn, new LocalDate(2025, 3, 20), 1_200m) { PolicyId = medical }, nameof(AddInsured), ct);
-        await SendAsync(zhang, new PayPremium(943.56m, new LocalDate(2025, 3, 25)) { PolicyId = medical }, nameof(PayPremium), ct);
-        // Claims: worked example 2's family deductible, the newborn's waiting period, an accident, a large referral.
-        await ClaimAsync(zhang, new SubmitClaim(medical, spouse, new LocalDate(2025, 2, 10), LossCause.Illness, 5_000m, "肺炎住院"), ct);
-        await ClaimAsync(zhang, new SubmitClaim(medical, schoolChild, new LocalDate(2025, 3, 5), LossCause.Illness, 5_000m, "阑尾炎手术"), ct);
-        await ClaimAsync(zhang, new SubmitClaim(medical, zhangWei, new LocalDate(2025, 3, 20), LossCause.Illness, 2_000m, "门诊检查"), ct);
-        await ClaimAsync(zhang, new SubmitClaim(medical, newborn, new LocalDate(2025, 3, 25), LossCause.Illness, 1_200m, "新生儿黄疸"), ct);
-        await ClaimAsync(zhang, new SubmitClaim(medical, newborn, new LocalDate(2025, 3, 25), LossCause.Accident, 600m, "跌落擦伤"), ct);
-        await ClaimAsync(zhang, new SubmitClaim(medical, zhangWei, new LocalDate(2025, 5, 8), LossCause.Illness, 86_000m, "心脏支架手术"), ct);
-        var car = await IssueAsync(zhang, new IssuePolicy(PolicyCategory.Motor, "MOTOR-FAMILY", zhangWei, new LocalDate(2025, 5, 1), new LocalDate(2026, 4, 30),
-            Vehicles: [new Vehicle("京A·D12345".Replace("·", ""), "LGXCE4CB8P0123456", NewEnergy: true, 4_200m)]), ct);
-        await SendAsync(zhang, new PayPremium(4_200m, new LocalDate(2025, 4, 28)) { PolicyId = car }, nameof(PayPremium), ct);
+        var spouse = await JoinAsync(zhang, new JoinMember("李娜", new LocalDate(1987, 9, 3), Relationship.Spouse, new LocalDate(2024, 1, 1), "110101198709030022"), ct, TakenOver);
+        var schoolChild = await JoinAsync(zhang, new JoinMember("张子涵", new LocalDate(2015, 6, 18), Relationship.Child, new LocalDate(2024, 1, 1)), ct, TakenOver);
+        // 王芳 cares for her father, whose death in June is reported in August.
+        await AtAsync(2024, 12, 2, 2, 10, ct);
+        var (wang, wangFang) = await OpenAsync("王芳", new LocalDate(1962, 11, 30), "310104196211300046", new LocalDate(2023, 7, 1), ct);
+        var father = await JoinAsync(wang, new JoinMember("王建国", new LocalDate(1935, 5, 1), Relationship.Parent, new LocalDate(2023, 7, 1)), ct, TakenOver);
+        var son = await JoinAsync(wang, new JoinMember("王磊", new LocalDate(1990, 2, 8), Relationship.Child, new LocalDate(2023, 7, 1)), ct, TakenOver);
+        // Zoë Martin's household: names outside Chinese script, one of them misspelt until February.
+        await AtAsync(2024, 12, 2, 2, 20, ct);
+        var (martin, _) = await OpenAsync("Zoë Martin", new LocalDate(1990, 2, 14), null, new LocalDate(2024, 9, 1), ct);
+        var lucas = await JoinAsync(martin, new JoinMember("Lucas Martn", new LocalDate(1988, 7, 22), Relationship.Spouse, new LocalDate(2024, 9, 1)), ct, TakenOver);
+        // 陈静, her husband and their son; the divorce in January is reported in February.
+        await AtAsync(2024, 12, 2, 2, 30, ct);
+        var (chen, _) = await OpenAsync("陈静", new LocalDate(1983, 12, 5), "440106198312050027", new LocalDate(2022, 3, 1), ct);
+        var husband = await JoinAsync(chen, new JoinMember("刘洋", new LocalDate(1981, 8, 19), Relationship.Spouse, new LocalDate(2022, 3, 1)), ct, TakenOver);
+        await JoinAsync(chen, new JoinMember("刘思远", new LocalDate(2012, 10, 1), Relationship.Child, new LocalDate(2022, 3, 1)), ct, TakenOver);
 
-        // 王芳 cares for her father, whose death in June was reported in August.
-        var (wang, _) = await OpenAsync("王芳", new LocalDate(1962, 11, 30), "310104196211300046", new LocalDate(2023, 7, 1), ct);
-        var father = await JoinAsync(wang, new JoinMember("王建国", new LocalDate(1935, 5, 1), Relationship.Parent, new LocalDate(2023, 7, 1)), ct);
-        var son = await JoinAsync(wang, new JoinMember("王磊", new LocalDate(1990, 2, 8), Relationship.Child, new LocalDate(2023, 7, 1)), ct);
-        // Worked example 3: a critical illness policy whose 2025 premium was never paid (grace, then suspension).
-        var wangFang = Members[^3];
+        // Worked example 3: a critical illness policy whose 2025 premium is never paid (grace, then suspension).
+        await AtAsync(2024, 12, 16, 3, 0, ct);
         var ci = await IssueAsync(wang, new IssuePolicy(PolicyCategory.CriticalIllness, "CI-CLASSIC", wangFang, new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31),
             [new(son, 2_600m)]), ct);
-        // Diagnosed while the policy was suspended for the unpaid premium: not covered.
-        await ClaimAsync(wang, new SubmitClaim(ci, son, new LocalDate(2025, 4, 2), LossCause.Illness, 300_000m, "甲状腺癌确诊"), ct);
         // Long-term care for the father: referred to an underwriter (age 89 is outside the automatic band).
         await IssueAsync(wang, new IssuePolicy(PolicyCategory.LongTermCare, "LTC-HOME", wangFang, new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31),
             [new(father, 9_800m)]), ct);
+        // Worked example 1: family medical cover for 2025.
+        await AtAsync(2024, 12, 20, 3, 0, ct);
+        var medical = await IssueAsync(zhang, new IssuePolicy(PolicyCategory.Medical, "MED-FAMILY", zhangWei, new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31),
+            [new(zhangWei, 1_800m), new(spouse, 1_650m), new(schoolChild, 900m)], ContractReceivedOn: new LocalDate(2024, 12, 20)), ct);
+        await AtAsync(2024, 12, 28, 3, 0, ct);
+        await SendAsync(zhang, new PayPremium(4_350m, new LocalDate(2024, 12, 28)) { PolicyId = medical }, nameof(PayPremium), ct);
+
+        await AtAsync(2025, 2, 3, 3, 0, ct);
+        await SendAsync(martin, new CorrectMemberDetails(Name: "Lucas Martin") { PersonId = lucas }, "CorrectMemberDetails", ct,
+            reason: "Spelling corrected from passport");
+        // Claims: worked example 2's family deductible, the newborn's waiting period, an accident, a large referral.
+        await AtAsync(2025, 2, 14, 3, 0, ct);
+        await ClaimAsync(zhang, new SubmitClaim(medical, spouse, new LocalDate(2025, 2, 10), LossCause.Illness, 5_000m, "肺炎住院"), ct);
+        await AtAsync(2025, 2, 20, 3, 0, ct);
+        await SendAsync(chen, new LeaveHousehold(new LocalDate(2025, 1, 15), LeaveCause.Divorce) { PersonId = husband }, "LeaveHousehold", ct,
+            reason: "Divorce certificate received 2025-02-20");
+        await AtAsync(2025, 3, 10, 3, 0, ct);
+        await ClaimAsync(zhang, new SubmitClaim(medical, schoolChild, new LocalDate(2025, 3, 5), LossCause.Illness, 5_000m, "阑尾炎手术"), ct);
+        // The newborn, born on 20 March, is reported the next morning and insured from the day she was born.
+        await AtAsync(Instant.FromUtc(2025, 3, 21, 2, 14, 9).PlusNanoseconds(123_000_000), ct);
+        var newborn = await JoinAsync(zhang, new JoinMember("张子墨", new LocalDate(2025, 3, 20), Relationship.Child, new LocalDate(2025, 3, 20)), ct,
+            reason: "出生证明已收到");
+        await AtAsync(2025, 3, 21, 2, 20, ct);
+        await SendAsync(zhang, new AddInsured(newborn, new LocalDate(2025, 3, 20), 1_200m) { PolicyId = medical }, nameof(AddInsured), ct);
+        await AtAsync(2025, 3, 24, 3, 0, ct);
+        await ClaimAsync(zhang, new SubmitClaim(medical, zhangWei, new LocalDate(2025, 3, 20), LossCause.Illness, 2_000m, "门诊检查"), ct);
+        await AtAsync(2025, 3, 25, 6, 0, ct);
+        await SendAsync(zhang, new PayPremium(943.56m, new LocalDate(2025, 3, 25)) { PolicyId = medical }, nameof(PayPremium), ct);
+        await AtAsync(2025, 3, 28, 3, 0, ct);
+        await ClaimAsync(zhang, new SubmitClaim(medical, newborn, new LocalDate(2025, 3, 25), LossCause.Illness, 1_200m, "新生儿黄疸"), ct);
+        await ClaimAsync(zhang, new SubmitClaim(medical, newborn, new LocalDate(2025, 3, 25), LossCause.Accident, 600m, "跌落擦伤"), ct);
+        // Diagnosed while the policy was suspended for the unpaid premium: not covered.
+        await AtAsync(2025, 4, 7, 3, 0, ct);
+        await ClaimAsync(wang, new SubmitClaim(ci, son, new LocalDate(2025, 4, 2), LossCause.Illness, 300_000m, "甲状腺癌确诊"), ct);
+        await AtAsync(2025, 4, 25, 3, 0, ct);
+        var car = await IssueAsync(zhang, new IssuePolicy(PolicyCategory.Motor, "MOTOR-FAMILY", zhangWei, new LocalDate(2025, 5, 1), new LocalDate(2026, 4, 30),
+            Vehicles: [new Vehicle("京AD12345", "LGXCE4CB8P0123456", NewEnergy: true, 4_200m)]), ct);
+        await AtAsync(2025, 4, 28, 3, 0, ct);
+        await SendAsync(zhang, new PayPremium(4_200m, new LocalDate(2025, 4, 28)) { PolicyId = car }, nameof(PayPremium), ct);
+        await AtAsync(2025, 5, 12, 3, 0, ct);
+        await ClaimAsync(zhang, new SubmitClaim(medical, zhangWei, new LocalDate(2025, 5, 8), LossCause.Illness, 86_000m, "心脏支架手术"), ct);
+        // 王建国 died on 30 June; the family brings the death certificate six weeks later.
+        await AtAsync(2025, 8, 12, 3, 0, ct);
         await SendAsync(wang, new LeaveHousehold(new LocalDate(2025, 6, 30), LeaveCause.Death) { PersonId = father }, "LeaveHousehold", ct,
             reason: "Death certificate received 2025-08-12");
 
-        // Zoë Martin's household: names outside Chinese script, and a misspelt name corrected.
-        var (martin, _) = await OpenAsync("Zoë Martin", new LocalDate(1990, 2, 14), null, new LocalDate(2024, 9, 1), ct);
-        var lucas = await JoinAsync(martin, new JoinMember("Lucas Martn", new LocalDate(1988, 7, 22), Relationship.Spouse, new LocalDate(2024, 9, 1)), ct);
-        await SendAsync(martin, new CorrectMemberDetails(Name: "Lucas Martin") { PersonId = lucas }, "CorrectMemberDetails", ct,
-            reason: "Spelling corrected from passport");
-
-        // 陈静 and her son; her husband left after the divorce.
-        var (chen, _) = await OpenAsync("陈静", new LocalDate(1983, 12, 5), "440106198312050027", new LocalDate(2022, 3, 1), ct);
-        var husband = await JoinAsync(chen, new JoinMember("刘洋", new LocalDate(1981, 8, 19), Relationship.Spouse, new LocalDate(2022, 3, 1)), ct);
-        await JoinAsync(chen, new JoinMember("刘思远", new LocalDate(2012, 10, 1), Relationship.Child, new LocalDate(2022, 3, 1)), ct);
-        await SendAsync(chen, new LeaveHousehold(new LocalDate(2025, 1, 15), LeaveCause.Divorce) { PersonId = husband }, "LeaveHousehold", ct);
+        // The sweeps of the rest of the year, and the one on New Year's morning that ends the 2025 terms.
+        await AtAsync(End, ct);
+        await SweepAsync(End, ct);
     }
+
+    private Task AtAsync(int year, int month, int day, int hour, int minute, CancellationToken ct) =>
+        AtAsync(Instant.FromUtc(year, month, day, hour, minute), ct);
+
+    /// <summary>Moves the story's clock on to <paramref name="instant"/>, running the Monday sweeps due on the way.</summary>
+    private async Task AtAsync(Instant instant, CancellationToken ct)
+    {
+        if (instant < _now) throw new InvalidOperationException($"The demo story goes back from {_now} to {instant}.");
+        for (; _nextSweep <= instant; _nextSweep += Duration.FromDays(7))
+            await SweepAsync(_nextSweep, ct);
+        _now = instant;
+    }
+
+    /// <summary>The sweep as the scheduler runs it: for the insurer's today at <paramref name="at"/>.</summary>
+    private async Task SweepAsync(Instant at, CancellationToken ct)
+    {
+        using (RecordingTime.At(at))
+            await bus.InvokeAsync<Ledger.Api.Policies.SweepResult>(new Ledger.Api.Policies.RunSweep(calendar.Today), ct, TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>A new id that sorts with the story's time, like the ids the API hands out as it goes.</summary>
+    private Guid NewId() => Guid.CreateVersion7(_now.ToDateTimeOffset());
 
     private async Task<(Guid Household, Guid Holder)> OpenAsync(string name, LocalDate dob, string? idNumber, LocalDate openedOn, CancellationToken ct)
     {
         var command = new OpenHousehold(new PersonDetails(name, dob, idNumber), openedOn)
         {
-            HouseholdId = Guid.CreateVersion7(),
-            HolderId = Guid.CreateVersion7(),
+            HouseholdId = NewId(),
+            HolderId = NewId(),
             HouseholdNumber = await numbers.NextAsync(ct),
         };
-        await SendAsync(command.HouseholdId, command, nameof(OpenHousehold), ct);
+        await SendAsync(command.HouseholdId, command, nameof(OpenHousehold), ct, reason: TakenOver);
         Households.Add(command.HouseholdId);
-        Members.Add(command.HolderId);
         return (command.HouseholdId, command.HolderId);
     }
 
     private Task ClaimAsync(Guid household, SubmitClaim claim, CancellationToken ct) =>
-        SendAsync(household, claim with { ClaimId = Guid.CreateVersion7() }, nameof(SubmitClaim), ct);
+        SendAsync(household, claim with { ClaimId = NewId() }, nameof(SubmitClaim), ct);
 
     private async Task<Guid> IssueAsync(Guid household, IssuePolicy application, CancellationToken ct)
     {
-        var command = application with { PolicyId = Guid.CreateVersion7() };
+        var command = application with { PolicyId = NewId() };
         await SendAsync(household, command, nameof(IssuePolicy), ct);
         return command.PolicyId;
     }
 
-    private async Task<Guid> JoinAsync(Guid household, JoinMember member, CancellationToken ct)
+    private async Task<Guid> JoinAsync(Guid household, JoinMember member, CancellationToken ct, string? reason = null)
     {
-        var command = member with { PersonId = Guid.CreateVersion7() };
-        await SendAsync(household, command, nameof(JoinMember), ct);
-        Members.Add(command.PersonId);
+        var command = member with { PersonId = NewId() };
+        await SendAsync(household, command, nameof(JoinMember), ct, reason);
         return command.PersonId;
     }
 
-    private Task SendAsync(Guid household, object command, string operation, CancellationToken ct, string? reason = null) =>
-        bus.InvokeForTenantAsync<WriteAnswer>(Ledger.Api.Security.Tenancy.Default,
-            new HouseholdCommand(household, command,
-                new WriteContext(operation, "demo-seed", reason ?? "Demo data", Guid.NewGuid().ToString("N"), $"demo:{Guid.NewGuid():N}", null, null, ""),
-                (version, _) => new WriteAnswer(200, new VersionAnswer(version), household, version, null)),
-            ct);
+    private async Task SendAsync(Guid household, object command, string operation, CancellationToken ct, string? reason = null)
+    {
+        using (RecordingTime.At(_now))
+            await bus.InvokeForTenantAsync<WriteAnswer>(Ledger.Api.Security.Tenancy.Default,
+                new HouseholdCommand(household, command,
+                    new WriteContext(operation, "demo-seed", reason ?? "Demo data", Guid.NewGuid().ToString("N"), $"demo:{Guid.NewGuid():N}", null, null, ""),
+                    (version, _) => new WriteAnswer(200, new VersionAnswer(version), household, version, null)),
+                ct);
+        // Steps recorded at one instant still get distinct, ordered recorded instants.
+        _now += Duration.FromMilliseconds(10);
+    }
 }

@@ -38,6 +38,19 @@ public static class LedgerJson
         return o;
     }
 
+    /// <summary>
+    /// Marten's storage settings: the same camelCase spelling as the API (<c>child</c>, <c>accepted</c>), read back
+    /// whatever the case. Marten's own <c>EnumStorage.AsString</c> converter is placed before ours and writes the
+    /// declared names (<c>Child</c>); events stored that way before must still be read, and their stored JSON
+    /// is never rewritten because the audit chain hashes it as it is.
+    /// </summary>
+    public static JsonSerializerOptions ConfigureStorage(JsonSerializerOptions o)
+    {
+        Configure(o);
+        o.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        return o;
+    }
+
     public static string Format(LocalDate date) => LocalDatePattern.Iso.Format(date);
 
     public static string Format(Instant instant) => InstantPattern.ExtendedIso.Format(instant);

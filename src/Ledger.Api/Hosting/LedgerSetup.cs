@@ -70,7 +70,8 @@ public static class LedgerSetup
 
         services.AddSingleton<Ledger.Api.Security.AccessLog>();
         services.AddHostedService(sp => sp.GetRequiredService<Ledger.Api.Security.AccessLog>());
-        services.AddHostedService<DemoDataSeeder>();
+        services.AddSingleton<DemoDataSeeder>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoDataSeeder>());
         services.AddHostedService<Ledger.Api.Policies.SweepScheduler>();
         return builder;
     }
@@ -80,7 +81,7 @@ public static class LedgerSetup
     {
         opts.Connection(connectionString);
         opts.DatabaseSchemaName = HouseholdNumbers.Schema;
-        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, o => LedgerJson.Configure(o));
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, o => LedgerJson.ConfigureStorage(o));
 
         // Rich mode: inline projections see each event's version and sequence (the audit trail and its
         // hash chain need them), at some cost in append speed. See docs/decisions/0003-event-append-mode.md.

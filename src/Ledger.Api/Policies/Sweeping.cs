@@ -78,6 +78,7 @@ public sealed partial class SweepScheduler(IServiceProvider services, IConfigura
         var started = new TaskCompletionSource();
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
             await started.Task.WaitAsync(stoppingToken);
+        await services.GetRequiredService<DemoDataSeeder>().Done.WaitAsync(stoppingToken);
 
         using var timer = new PeriodicTimer(interval);
         do

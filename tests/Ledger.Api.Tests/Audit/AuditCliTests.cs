@@ -40,8 +40,9 @@ public sealed class AuditCliTests(LedgerFixture fixture) : CliTest(fixture)
             (exit, output) = await Repo.RunLedgerAsync(["audit", "export", "--from", start.ToString(), "--to", end.ToString(), "--format", "csv", "--out", csvFile], Environment, TimeSpan.FromMinutes(2));
             Assert.True(exit == 0, output);
             var csv = File.ReadAllText(csvFile);
-            Assert.StartsWith("householdId,householdNumber,version,sequence,type,effectiveDate,recordedAt,actor", csv.TrimStart('\uFEFF'));
-            Assert.Equal(0xEF, File.ReadAllBytes(csvFile)[0]); // UTF-8 byte-order mark for spreadsheets
+            // No byte-order mark (regulator guide, section 3): the first header is exactly "householdId".
+            Assert.Equal("householdId"u8.ToArray(), File.ReadAllBytes(csvFile)[..11]);
+            Assert.StartsWith("householdId,householdNumber,version,sequence,type,effectiveDate,recordedAt,actor", csv);
             Assert.Contains("MemberJoined", csv);
             Assert.Contains("\"{\"\"", csv); // the JSON data column is quoted for CSV, its quotes doubled
 

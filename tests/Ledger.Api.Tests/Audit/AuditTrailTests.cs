@@ -41,6 +41,32 @@ public sealed class AuditTrailTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
+    public async Task From_is_inclusive_and_to_exclusive()
+    {
+        var found = Fixture.Clock.GetCurrentInstant();
+        var opened = NodaTime.Instant.FromUtc(2025, 6, 20, 2, 0);
+        var joined = opened + NodaTime.Duration.FromSeconds(1);
+        Fixture.Clock.Reset(opened);
+        Guid household;
+        try
+        {
+            (household, _, _) = await Api.OpenHousehold("张伟");
+            Fixture.Clock.Reset(joined);
+            await Api.Join(household, "李娜", "spouse", "1987-09-03");
+        }
+        finally
+        {
+            Fixture.Clock.Reset(found);
+        }
+
+        long[] Versions(Answer page) => page.Json.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("version").GetInt64()).ToArray();
+        var beforeJoining = await Api.Get($"/audit?householdId={household}&from={opened}&to={joined}");
+        Assert.Equal(new long[] { 1, 2 }, Versions(beforeJoining));
+        Assert.Equal(new long[] { 3 }, Versions(await Api.Get($"/audit?householdId={household}&from={joined}")));
+        Assert.Empty(Versions(await Api.Get($"/audit?householdId={household}&from={opened}&to={opened}")));
+    }
+
+    [Fact]
     public async Task Editing_a_stored_event_in_postgresql_is_detected_and_named()
     {
         var (household, _, _) = await Api.OpenHousehold("张伟");
