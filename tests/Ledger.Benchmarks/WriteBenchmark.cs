@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text.RegularExpressions;
 using Ledger.Api.Hosting;
 using Ledger.Benchmarks.Writes;
@@ -16,14 +17,14 @@ internal static partial class WriteBenchmark
     /// <summary>A household in a run takes about this many joins: a family, not a stream that grows without end.</summary>
     private const int JoinsPerHousehold = 8;
 
-    internal sealed record Options(int Clients, int Seconds, int WarmupSeconds, int Rounds, int WarmupCommands, int CountedCommands, int IdleSeconds)
+    internal sealed record Options(bool Smoke, int Clients, int Seconds, int WarmupSeconds, int Rounds, int WarmupCommands, int CountedCommands, int IdleSeconds)
     {
         public static Options Parse(string[] args)
         {
             var smoke = args.Contains("--smoke");
             var options = smoke
-                ? new Options(16, 2, 1, 1, 48, 96, 1)
-                : new Options(16, 20, 3, 2, 400, 800, 10);
+                ? new Options(true, 16, 2, 1, 1, 48, 96, 1)
+                : new Options(false, 16, 20, 3, 2, 400, 800, 10);
             for (var i = 0; i < args.Length; i++)
             {
                 int Next() => i + 1 < args.Length && int.TryParse(args[++i], CultureInfo.InvariantCulture, out var v) && v > 0
@@ -44,7 +45,7 @@ internal static partial class WriteBenchmark
         }
     }
 
-    private sealed record Run(int Round, string Name, LoadResult Load, Work Work, string LoadAverage, double JoinsPerHousehold);
+    private sealed record Run(int Round, string Name, LoadResult Load, Reading Before, Reading After, string LoadAverage, double JoinsPerHousehold);
 
     private const string PgbenchRun = "pgbench one-row INSERT";
     private const string MartenRun = "Marten alone (FetchForWriting, append 1, inline views)";
@@ -62,28 +63,28 @@ internal static partial class WriteBenchmark
             ["pg_stat_statements.track_utility"] = "on",
             ["pg_stat_statements.max"] = "10000",
         }, bin);
+        // Stopped by a signal, the benchmark must not leave a cluster behind (disposing twice is harmless).
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => postgres.DisposeAsync().AsTask().GetAwaiter().GetResult();
         await using var admin = NpgsqlDataSource.Create(postgres.ConnectionString);
         await using (var extension = admin.CreateCommand("create extension if not exists pg_stat_statements")) await extension.ExecuteNonQueryAsync();
         var postmaster = int.Parse(File.ReadLines(Path.Combine(postgres.DataDirectory, "postmaster.pid")).First().Trim(), CultureInfo.InvariantCulture);
-        var meters = new Meters(admin, postmaster);
-        Console.WriteLine($"PostgreSQL {await Scalar(admin, "show server_version")} on 127.0.0.1:{postgres.Port} (fsync off), bin {bin}");
+        await using var proxy = new RoundTripProxy(postgres.Port);
+        var meters = new Meters(admin, postmaster, proxy);
+        Console.WriteLine($"PostgreSQL {await Scalar(admin, "show server_version")} on 127.0.0.1:{postgres.Port} (fsync off), bin {bin}; ledger " +
+                          typeof(LedgerSetup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
 
         var pgbench = new Pgbench(postgres, bin);
         await pgbench.PrepareAsync(admin);
         using var marten = new MartenAlone(postgres.ConnectionString);
         await marten.PrepareAsync();
-        var runs = new List<Run>();
-        Work idle;
-        await using (var ledger = await LedgerHost.StartAsync(postgres.ConnectionString, Path.Combine(postgres.Root, "ledger-data")))
+        var relayed = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Port = proxy.Port }.ConnectionString;
+        var ledgerData = Path.Combine(postgres.Root, "ledger-data");
+        // A measured run never goes through the relay (it adds a hop); the smoke run shares one relayed ledger to stay short.
+        var ledger = await LedgerHost.StartAsync(o.Smoke ? relayed : postgres.ConnectionString, ledgerData);
+        try
         {
             meters.LedgerPid = ledger.Pid;
-            Console.WriteLine($"Ledger process {ledger.Pid} on {ledger.Http.BaseAddress}");
-
-            // The background (daemon and durability polling) is measured before any load, once start-up has settled:
-            // right after a load the ledger is still catching up, and that is work the commands caused.
-            idle = await IdleAsync(meters, o.IdleSeconds);
-            Console.WriteLine($"Idle window {o.IdleSeconds} s: {idle.Statements:F1} statements/s, PostgreSQL {idle.PostgresCpu * 1000:F0} ms CPU/s, " +
-                              $"ledger {idle.LedgerCpu * 1000:F0} ms CPU/s (taken off every figure below)");
+            Console.WriteLine($"Ledger process {ledger.Pid} on {ledger.Http.BaseAddress}" + (o.Smoke ? " (smoke: behind the relay, speed figures mean nothing)" : ""));
 
             // First warm-up by count: JIT, Wolverine's generated handlers, pools; the first calls are not representative.
             var martenHouseholds = await marten.OpenHouseholdsAsync(o.Clients * 4);
@@ -92,31 +93,40 @@ internal static partial class WriteBenchmark
             var martenRate = (await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, MartenJoins(marten, martenHouseholds, o.Clients))).PerSecond;
             var ledgerRate = (await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, LedgerJoins(ledger, ledgerHouseholds, o.Clients))).PerSecond;
 
+            var runs = new List<Run>();
             for (var round = 1; round <= o.Rounds; round++)
             {
                 await pgbench.RunAsync(o.Clients, seconds: o.WarmupSeconds);
-                runs.Add(await MeasureAsync(round, PgbenchRun, meters, idle, 0, () => pgbench.RunAsync(o.Clients, seconds: o.Seconds)));
+                runs.Add(await MeasureAsync(round, PgbenchRun, meters, 0, () => pgbench.RunAsync(o.Clients, seconds: o.Seconds)));
 
                 martenHouseholds = await marten.OpenHouseholdsAsync(HouseholdsFor(martenRate, o));
-                await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.WarmupSeconds), null, MartenJoins(marten, martenHouseholds, o.Clients));
                 var martenJoins = MartenJoins(marten, martenHouseholds, o.Clients);
-                var m = await MeasureAsync(round, MartenRun, meters, idle, martenHouseholds.Length,
-                    () => ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.Seconds), null, martenJoins));
-                runs.Add(m);
-                martenRate = m.Load.PerSecond;
+                await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.WarmupSeconds), null, martenJoins);
+                runs.Add(await MeasureAsync(round, MartenRun, meters, martenHouseholds.Length,
+                    () => ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.Seconds), null, martenJoins)));
+                martenRate = runs[^1].Load.PerSecond;
 
                 ledgerHouseholds = await OpenLedgerHouseholdsAsync(ledger, o.Clients, HouseholdsFor(ledgerRate, o));
-                await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.WarmupSeconds), null, LedgerJoins(ledger, ledgerHouseholds, o.Clients));
                 var ledgerJoins = LedgerJoins(ledger, ledgerHouseholds, o.Clients);
-                var l = await MeasureAsync(round, LedgerRun, meters, idle, ledgerHouseholds.Length,
-                    () => ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.Seconds), null, ledgerJoins));
-                runs.Add(l);
-                ledgerRate = l.Load.PerSecond;
+                await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.WarmupSeconds), null, ledgerJoins);
+                runs.Add(await MeasureAsync(round, LedgerRun, meters, ledgerHouseholds.Length,
+                    () => ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.Seconds), null, ledgerJoins)));
+                ledgerRate = runs[^1].Load.PerSecond;
             }
-        }
+            PrintRuns(runs, await IdleAsync(meters, o.IdleSeconds), o);
 
-        PrintRuns(runs, o);
-        await CountRoundTripsAsync(postgres, pgbench, meters, o);
+            if (!o.Smoke)
+            {
+                await ledger.DisposeAsync();
+                ledger = await LedgerHost.StartAsync(relayed, ledgerData);
+                meters.LedgerPid = ledger.Pid;
+            }
+            await CountRoundTripsAsync(ledger, pgbench, meters, proxy.Port, relayed, o);
+        }
+        finally
+        {
+            await ledger.DisposeAsync();
+        }
         return 0;
     }
 
@@ -150,25 +160,32 @@ internal static partial class WriteBenchmark
         return ids;
     }
 
+    /// <summary>
+    /// The background (daemon and durability polling) after the load has settled: measured right after a load, the
+    /// ledger would still be catching up, which is work the commands caused.
+    /// </summary>
     private static async Task<Work> IdleAsync(Meters meters, int seconds)
     {
         await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, seconds)));
         var before = await meters.ReadAsync();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
-        return Work.Between(before, await meters.ReadAsync()).PerSecond();
+        var idle = Work.Between(before, await meters.ReadAsync()).PerSecond();
+        Console.WriteLine($"Idle window {seconds} s: {idle.Statements:F1} statements/s, {idle.RoundTrips:F1} relayed round trips/s, " +
+                          $"PostgreSQL {idle.PostgresCpu * 1000:F0} ms CPU/s, ledger {idle.LedgerCpu * 1000:F0} ms CPU/s (taken off the figures below)");
+        return idle;
     }
 
-    private static async Task<Run> MeasureAsync(int round, string name, Meters meters, Work idle, int households, Func<Task<LoadResult>> load)
+    private static async Task<Run> MeasureAsync(int round, string name, Meters meters, int households, Func<Task<LoadResult>> load)
     {
         var loadAverage = Meters.LoadAverage();
         var before = await meters.ReadAsync();
         var result = await load();
-        var work = Work.Between(before, await meters.ReadAsync(), idle);
+        var after = await meters.ReadAsync();
         Console.WriteLine($"round {round}, {name}: {result.PerSecond:N0}/s ({result.Commands:N0} in {result.Seconds:F1} s), load {loadAverage}");
-        return new Run(round, name, result, work, loadAverage, households == 0 ? 0 : (double)result.Commands / households);
+        return new Run(round, name, result, before, after, loadAverage, households == 0 ? 0 : (double)result.Commands / households);
     }
 
-    private static void PrintRuns(List<Run> runs, Options o)
+    private static void PrintRuns(List<Run> runs, Work idle, Options o)
     {
         Console.WriteLine();
         Console.WriteLine($"| round | run | commands/s | latency mean / p50 / p99 ms | statements/cmd | PostgreSQL CPU ms/cmd | ledger CPU ms/cmd | client CPU ms/cmd | joins/household | load avg |");
@@ -176,11 +193,12 @@ internal static partial class WriteBenchmark
         foreach (var r in runs)
         {
             var n = (double)r.Load.Commands;
+            var work = Work.Between(r.Before, r.After, idle);
             var isPgbench = r.Name == PgbenchRun;
             var latency = r.Load.P50Ms is { } p50 ? $"{r.Load.MeanMs:F1} / {p50:F1} / {r.Load.P99Ms:F1}" : $"{r.Load.MeanMs:F1} / – / –";
-            var client = isPgbench ? r.Work.ChildCpu : r.Work.BenchCpu;
-            var ledger = r.Name == LedgerRun ? $"{r.Work.LedgerCpu * 1000 / n:F2}" : "–";
-            Console.WriteLine($"| {r.Round} | {r.Name} | {r.Load.PerSecond:N0} | {latency} | {r.Work.Statements / n:F1} | {r.Work.PostgresCpu * 1000 / n:F2} | " +
+            var client = isPgbench ? work.ChildCpu : work.BenchCpu;
+            var ledger = r.Name == LedgerRun ? $"{work.LedgerCpu * 1000 / n:F2}" : "–";
+            Console.WriteLine($"| {r.Round} | {r.Name} | {r.Load.PerSecond:N0} | {latency} | {work.Statements / n:F1} | {work.PostgresCpu * 1000 / n:F2} | " +
                               $"{ledger} | {client * 1000 / n:F2} | {(r.JoinsPerHousehold == 0 ? "–" : r.JoinsPerHousehold.ToString("F1", CultureInfo.InvariantCulture))} | {r.LoadAverage} |");
         }
 
@@ -202,46 +220,39 @@ internal static partial class WriteBenchmark
     }
 
     /// <summary>
-    /// Round trips need a relay between client and server, which would slow the measured runs: so a second ledger process
-    /// is started behind <see cref="RoundTripProxy"/> for a fixed count of commands, beside pgbench and Marten alone behind it.
+    /// Round trips need the relay between client and server, which would slow the measured runs: so a ledger process
+    /// behind it runs a fixed count of commands, as do pgbench and Marten alone.
     /// </summary>
-    private static async Task CountRoundTripsAsync(EmbeddedPostgres postgres, Pgbench pgbench, Meters meters, Options o)
+    private static async Task CountRoundTripsAsync(LedgerHost ledger, Pgbench pgbench, Meters meters, int relayPort, string relayed, Options o)
     {
-        await using var proxy = new RoundTripProxy(postgres.Port);
-        meters.Proxy = proxy;
-        var relayed = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Port = proxy.Port }.ConnectionString;
-        var counted = new List<(string Name, long Commands, Work Work)>();
-        await using (var ledger = await LedgerHost.StartAsync(relayed, Path.Combine(postgres.Root, "ledger-data")))
+        using var marten = new MartenAlone(relayed);
+        var households = o.Clients * Math.Max(2, (o.WarmupCommands + o.CountedCommands) / o.Clients / JoinsPerHousehold);
+        var martenHouseholds = await marten.OpenHouseholdsAsync(households);
+        var ledgerHouseholds = await OpenLedgerHouseholdsAsync(ledger, o.Clients, households);
+        await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, MartenJoins(marten, martenHouseholds, o.Clients));
+        await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, LedgerJoins(ledger, ledgerHouseholds, o.Clients));
+
+        var counted = new List<(string Name, long Commands, Reading Before, Reading After)>();
+        async Task Count(string name, Func<Task<LoadResult>> load)
         {
-            meters.LedgerPid = ledger.Pid;
-            using var marten = new MartenAlone(relayed);
-            var idle = await IdleAsync(meters, Math.Min(o.IdleSeconds, 5));
-            var households = o.Clients * Math.Max(2, (o.WarmupCommands + o.CountedCommands) / o.Clients / JoinsPerHousehold);
-            var martenHouseholds = await marten.OpenHouseholdsAsync(households);
-            var ledgerHouseholds = await OpenLedgerHouseholdsAsync(ledger, o.Clients, households);
-            await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, MartenJoins(marten, martenHouseholds, o.Clients));
-            await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, LedgerJoins(ledger, ledgerHouseholds, o.Clients));
-
-            async Task Count(string name, Func<Task<LoadResult>> load)
-            {
-                var before = await meters.ReadAsync();
-                var result = await load();
-                counted.Add((name, result.Commands, Work.Between(before, await meters.ReadAsync(), idle)));
-            }
-
-            await Count(PgbenchRun, () => pgbench.RunAsync(o.Clients, seconds: null, transactionsPerClient: Math.Max(1, o.CountedCommands / o.Clients), port: proxy.Port));
-            await Count(MartenRun, () => ClosedLoop.RunAsync(o.Clients, null, o.CountedCommands, MartenJoins(marten, martenHouseholds, o.Clients)));
-            await Count(LedgerRun, () => ClosedLoop.RunAsync(o.Clients, null, o.CountedCommands, LedgerJoins(ledger, ledgerHouseholds, o.Clients)));
+            var before = await meters.ReadAsync();
+            var result = await load();
+            counted.Add((name, result.Commands, before, await meters.ReadAsync()));
         }
-        meters.Proxy = null;
+
+        await Count(PgbenchRun, () => pgbench.RunAsync(o.Clients, seconds: null, transactionsPerClient: Math.Max(1, o.CountedCommands / o.Clients), port: relayPort));
+        await Count(MartenRun, () => ClosedLoop.RunAsync(o.Clients, null, o.CountedCommands, MartenJoins(marten, martenHouseholds, o.Clients)));
+        await Count(LedgerRun, () => ClosedLoop.RunAsync(o.Clients, null, o.CountedCommands, LedgerJoins(ledger, ledgerHouseholds, o.Clients)));
+        var idle = await IdleAsync(meters, Math.Min(o.IdleSeconds, 5));
 
         Console.WriteLine();
         Console.WriteLine($"Round trips: a fixed count through a counting relay (client turns holding a Sync or Query; idle subtracted)");
         Console.WriteLine("| run | commands | round trips/cmd | Sync+Query messages/cmd | statements/cmd |");
         Console.WriteLine("|---|---|---|---|---|");
-        foreach (var (name, commands, work) in counted)
+        var works = counted.Select(c => (c.Name, c.Commands, Work: Work.Between(c.Before, c.After, idle))).ToList();
+        foreach (var (name, commands, work) in works)
             Console.WriteLine($"| {name} | {commands:N0} | {work.RoundTrips / commands:F2} | {work.Syncs / commands:F2} | {work.Statements / commands:F1} |");
-        foreach (var (name, commands, work) in counted.Skip(1))
+        foreach (var (name, commands, work) in works.Skip(1))
             PrintStatements($"Statements per command, {name} (counting pass, idle subtracted)", work, commands);
     }
 

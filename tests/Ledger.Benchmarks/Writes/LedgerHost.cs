@@ -19,6 +19,7 @@ internal sealed class LedgerHost : IAsyncDisposable
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly Process _process;
     private readonly Queue<string> _output = new();
+    private bool _disposed;
 
     private LedgerHost(Process process, int port, string token)
     {
@@ -60,6 +61,8 @@ internal sealed class LedgerHost : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the ledger.");
         var token = LedgerAuth.CreateToken(key, "ledger", "ledger", "bench.clerk", [Roles.Clerk], Tenancy.Default, TimeSpan.FromHours(3));
         var host = new LedgerHost(process, port, token);
+        // Stopped by a signal, the benchmark must not leave a ledger behind.
+        AppDomain.CurrentDomain.ProcessExit += host.KillOnExit;
         process.OutputDataReceived += (_, e) => host.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -150,8 +153,16 @@ internal sealed class LedgerHost : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    private void KillOnExit(object? sender, EventArgs e)
+    {
+        if (!_process.HasExited) _process.Kill();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
+        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
         Http.Dispose();
         if (!_process.HasExited)
         {

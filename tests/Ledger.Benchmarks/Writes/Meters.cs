@@ -54,13 +54,12 @@ internal sealed record Work(double Seconds, double Statements, double PostgresCp
 /// Reads pg_stat_statements (top-level statements, utility ones such as BEGIN, COMMIT and DISCARD ALL included) and
 /// the CPU time of the PostgreSQL processes, the ledger process and this one from /proc.
 /// </summary>
-internal sealed class Meters(NpgsqlDataSource admin, int postmasterPid)
+internal sealed class Meters(NpgsqlDataSource admin, int postmasterPid, RoundTripProxy proxy)
 {
     // USER_HZ: the unit of /proc/<pid>/stat times on every Linux the kernel ABI allows.
     private const double TicksPerSecond = 100;
 
     public int? LedgerPid { get; set; }
-    public RoundTripProxy? Proxy { get; set; }
 
     public async Task<Reading> ReadAsync()
     {
@@ -73,7 +72,7 @@ internal sealed class Meters(NpgsqlDataSource admin, int postmasterPid)
             while (await reader.ReadAsync())
                 if (!reader.IsDBNull(0)) statements[reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(2));
         return new Reading(Stopwatch.GetTimestamp(), statements, PostgresCpu(), LedgerPid is { } pid ? Cpu(pid, withChildren: false) : 0,
-            Cpu(Environment.ProcessId, withChildren: false), ChildrenCpu(Environment.ProcessId), Proxy?.RoundTrips ?? 0, Proxy?.Syncs ?? 0);
+            Cpu(Environment.ProcessId, withChildren: false), ChildrenCpu(Environment.ProcessId), proxy.RoundTrips, proxy.Syncs);
     }
 
     /// <summary>
