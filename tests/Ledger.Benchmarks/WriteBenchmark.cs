@@ -6,11 +6,21 @@ using Ledger.Benchmarks.Writes;
 using Npgsql;
 
 /// <summary>
-/// The write benchmark of BENCHMARKS.md on one throwaway cluster: pgbench's one-row INSERT, Marten alone appending
-/// one event per session, and the ledger's "member joins" through HTTP, interleaved round by round (A B C A B C) so
-/// the ratios come from the same minutes of a noisy machine. Then one pass of a fixed count of commands through a
-/// counting relay for round trips. Every figure of work (statements, round trips, CPU) has an idle window's rate
-/// taken off.
+/// The write benchmark of BENCHMARKS.md on one throwaway cluster (pg_stat_statements loaded, utility statements tracked):
+/// <list type="number">
+/// <item>pgbench: one ~300-byte event-shaped row per transaction, <c>-n -c 16 -j 2 -T 20</c>;</item>
+/// <item>Marten alone in this process: the ledger's store, one session per command, FetchForWriting + one event, inline views;</item>
+/// <item>the ledger in its own process on a loopback Kestrel port: POST /households/{id}/members, a clerk's token, 16 clients,
+/// each on its own households (about eight joins each per run, so a household stays the size of a family).</item>
+/// </list>
+/// Each round runs the three after a warm-up each (A B C A B C), so the ratios come from the same minutes of a noisy
+/// machine. Per command: statements (pg_stat_statements calls), CPU of the PostgreSQL processes (/proc of the postmaster
+/// and its children, exited backends included through the postmaster's children times), of the ledger process, and of the
+/// process sending the commands (pgbench; this process, which is Marten itself in run 2 and the HTTP client in run 3).
+/// Idle windows before and after the rounds, with the ledger idle, give the background rate taken off every figure
+/// (the lower of the two: start-up, JIT and autovacuum raise either).
+/// Round trips cannot be seen from pg_stat_statements: a second ledger process, pgbench and Marten alone then run a fixed
+/// count of commands through <see cref="RoundTripProxy"/>, which counts the client's turns.
 /// </summary>
 internal static partial class WriteBenchmark
 {
@@ -23,7 +33,7 @@ internal static partial class WriteBenchmark
         {
             var smoke = args.Contains("--smoke");
             var options = smoke
-                ? new Options(true, 16, 2, 1, 1, 48, 96, 1)
+                ? new Options(true, 16, 2, 1, 1, 32, 64, 1)
                 : new Options(false, 16, 20, 3, 2, 400, 800, 10);
             for (var i = 0; i < args.Length; i++)
             {
@@ -63,8 +73,7 @@ internal static partial class WriteBenchmark
             ["pg_stat_statements.track_utility"] = "on",
             ["pg_stat_statements.max"] = "10000",
         }, bin);
-        // Stopped by a signal, the benchmark must not leave a cluster behind (disposing twice is harmless).
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => postgres.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        using var stopOnSignal = OnSignal.Undo(() => postgres.DisposeAsync().AsTask().GetAwaiter().GetResult());
         await using var admin = NpgsqlDataSource.Create(postgres.ConnectionString);
         await using (var extension = admin.CreateCommand("create extension if not exists pg_stat_statements")) await extension.ExecuteNonQueryAsync();
         var postmaster = int.Parse(File.ReadLines(Path.Combine(postgres.DataDirectory, "postmaster.pid")).First().Trim(), CultureInfo.InvariantCulture);
@@ -85,6 +94,8 @@ internal static partial class WriteBenchmark
         {
             meters.LedgerPid = ledger.Pid;
             Console.WriteLine($"Ledger process {ledger.Pid} on {ledger.Http.BaseAddress}" + (o.Smoke ? " (smoke: behind the relay, speed figures mean nothing)" : ""));
+
+            var idleBefore = await IdleAsync(meters, o.IdleSeconds);
 
             // First warm-up by count: JIT, Wolverine's generated handlers, pools; the first calls are not representative.
             var martenHouseholds = await marten.OpenHouseholdsAsync(o.Clients * 4);
@@ -113,7 +124,8 @@ internal static partial class WriteBenchmark
                     () => ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.Seconds), null, ledgerJoins)));
                 ledgerRate = runs[^1].Load.PerSecond;
             }
-            PrintRuns(runs, await IdleAsync(meters, o.IdleSeconds), o);
+            var idle = Work.Least(idleBefore, await IdleAsync(meters, o.IdleSeconds));
+            PrintRuns(runs, idle, o);
 
             if (!o.Smoke)
             {
@@ -121,7 +133,8 @@ internal static partial class WriteBenchmark
                 ledger = await LedgerHost.StartAsync(relayed, ledgerData);
                 meters.LedgerPid = ledger.Pid;
             }
-            await CountRoundTripsAsync(ledger, pgbench, meters, proxy.Port, relayed, o);
+            // The smoke run's ledger is the one whose background was just measured.
+            await CountRoundTripsAsync(ledger, pgbench, meters, proxy.Port, relayed, o, o.Smoke ? idle : null);
         }
         finally
         {
@@ -160,10 +173,7 @@ internal static partial class WriteBenchmark
         return ids;
     }
 
-    /// <summary>
-    /// The background (daemon and durability polling) after the load has settled: measured right after a load, the
-    /// ledger would still be catching up, which is work the commands caused.
-    /// </summary>
+    /// <summary>The background (daemon and durability polling, autovacuum) once the last load or start-up has settled a little.</summary>
     private static async Task<Work> IdleAsync(Meters meters, int seconds)
     {
         await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, seconds)));
@@ -171,7 +181,7 @@ internal static partial class WriteBenchmark
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         var idle = Work.Between(before, await meters.ReadAsync()).PerSecond();
         Console.WriteLine($"Idle window {seconds} s: {idle.Statements:F1} statements/s, {idle.RoundTrips:F1} relayed round trips/s, " +
-                          $"PostgreSQL {idle.PostgresCpu * 1000:F0} ms CPU/s, ledger {idle.LedgerCpu * 1000:F0} ms CPU/s (taken off the figures below)");
+                          $"PostgreSQL {idle.PostgresCpu * 1000:F0} ms CPU/s, ledger {idle.LedgerCpu * 1000:F0} ms CPU/s (the lower of two windows is taken off the figures)");
         return idle;
     }
 
@@ -223,7 +233,7 @@ internal static partial class WriteBenchmark
     /// Round trips need the relay between client and server, which would slow the measured runs: so a ledger process
     /// behind it runs a fixed count of commands, as do pgbench and Marten alone.
     /// </summary>
-    private static async Task CountRoundTripsAsync(LedgerHost ledger, Pgbench pgbench, Meters meters, int relayPort, string relayed, Options o)
+    private static async Task CountRoundTripsAsync(LedgerHost ledger, Pgbench pgbench, Meters meters, int relayPort, string relayed, Options o, Work? idle)
     {
         using var marten = new MartenAlone(relayed);
         var households = o.Clients * Math.Max(2, (o.WarmupCommands + o.CountedCommands) / o.Clients / JoinsPerHousehold);
@@ -231,6 +241,7 @@ internal static partial class WriteBenchmark
         var ledgerHouseholds = await OpenLedgerHouseholdsAsync(ledger, o.Clients, households);
         await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, MartenJoins(marten, martenHouseholds, o.Clients));
         await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, LedgerJoins(ledger, ledgerHouseholds, o.Clients));
+        var idleBefore = idle ?? await IdleAsync(meters, Math.Min(o.IdleSeconds, 5));
 
         var counted = new List<(string Name, long Commands, Reading Before, Reading After)>();
         async Task Count(string name, Func<Task<LoadResult>> load)
@@ -243,7 +254,7 @@ internal static partial class WriteBenchmark
         await Count(PgbenchRun, () => pgbench.RunAsync(o.Clients, seconds: null, transactionsPerClient: Math.Max(1, o.CountedCommands / o.Clients), port: relayPort));
         await Count(MartenRun, () => ClosedLoop.RunAsync(o.Clients, null, o.CountedCommands, MartenJoins(marten, martenHouseholds, o.Clients)));
         await Count(LedgerRun, () => ClosedLoop.RunAsync(o.Clients, null, o.CountedCommands, LedgerJoins(ledger, ledgerHouseholds, o.Clients)));
-        var idle = await IdleAsync(meters, Math.Min(o.IdleSeconds, 5));
+        idle ??= Work.Least(idleBefore, await IdleAsync(meters, Math.Min(o.IdleSeconds, 5)));
 
         Console.WriteLine();
         Console.WriteLine($"Round trips: a fixed count through a counting relay (client turns holding a Sync or Query; idle subtracted)");

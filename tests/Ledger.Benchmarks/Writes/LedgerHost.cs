@@ -20,6 +20,7 @@ internal sealed class LedgerHost : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _output = new();
     private bool _disposed;
+    private IDisposable? _killOnSignal;
 
     private LedgerHost(Process process, int port, string token)
     {
@@ -61,8 +62,7 @@ internal sealed class LedgerHost : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the ledger.");
         var token = LedgerAuth.CreateToken(key, "ledger", "ledger", "bench.clerk", [Roles.Clerk], Tenancy.Default, TimeSpan.FromHours(3));
         var host = new LedgerHost(process, port, token);
-        // Stopped by a signal, the benchmark must not leave a ledger behind.
-        AppDomain.CurrentDomain.ProcessExit += host.KillOnExit;
+        host._killOnSignal = OnSignal.Undo(host.Kill);
         process.OutputDataReceived += (_, e) => host.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -153,7 +153,7 @@ internal sealed class LedgerHost : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private void KillOnExit(object? sender, EventArgs e)
+    private void Kill()
     {
         if (!_process.HasExited) _process.Kill();
     }
@@ -162,7 +162,7 @@ internal sealed class LedgerHost : IAsyncDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
+        _killOnSignal?.Dispose();
         Http.Dispose();
         if (!_process.HasExited)
         {

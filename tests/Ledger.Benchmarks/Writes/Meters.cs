@@ -46,6 +46,13 @@ internal sealed record Work(double Seconds, double Statements, double PostgresCp
 
     public static readonly Work Nothing = new(0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, (double, string)>());
 
+    /// <summary>The lower background of two idle windows, figure by figure: each may be raised by what came before it.</summary>
+    public static Work Least(Work a, Work b) => new(1, Math.Min(a.Statements, b.Statements), Math.Min(a.PostgresCpu, b.PostgresCpu),
+        Math.Min(a.LedgerCpu, b.LedgerCpu), Math.Min(a.BenchCpu, b.BenchCpu), Math.Min(a.ChildCpu, b.ChildCpu),
+        Math.Min(a.RoundTrips, b.RoundTrips), Math.Min(a.Syncs, b.Syncs),
+        a.ByStatement.Where(s => b.ByStatement.ContainsKey(s.Key))
+            .ToDictionary(s => s.Key, s => (Math.Min(s.Value.Calls, b.ByStatement[s.Key].Calls), s.Value.Query)));
+
     public Work PerSecond() => new(1, Statements / Seconds, PostgresCpu / Seconds, LedgerCpu / Seconds, BenchCpu / Seconds, ChildCpu / Seconds,
         RoundTrips / Seconds, Syncs / Seconds, ByStatement.ToDictionary(s => s.Key, s => (s.Value.Calls / Seconds, s.Value.Query)));
 }
