@@ -29,6 +29,8 @@ internal static partial class WriteBenchmark
 
     internal sealed record Options(bool Smoke, int Clients, int Seconds, int WarmupSeconds, int Rounds, int WarmupCommands, int CountedCommands, int IdleSeconds)
     {
+        public int FirstWarmupSeconds => Smoke ? 1 : 10;
+
         public static Options Parse(string[] args)
         {
             var smoke = args.Contains("--smoke");
@@ -97,12 +99,16 @@ internal static partial class WriteBenchmark
 
             var idleBefore = await IdleAsync(meters, o.IdleSeconds);
 
-            // First warm-up by count: JIT, Wolverine's generated handlers, pools; the first calls are not representative.
+            // First warm-up: a count for Wolverine's generated handlers and the pools, then a while for tiered JIT, whose
+            // background recompilation keeps a young process slower (measured: a first round at 0.7 of the second).
             var martenHouseholds = await marten.OpenHouseholdsAsync(o.Clients * 4);
-            var ledgerHouseholds = await OpenLedgerHouseholdsAsync(ledger, o.Clients, o.Clients * 4);
-            await pgbench.RunAsync(o.Clients, seconds: o.WarmupSeconds);
             var martenRate = (await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, MartenJoins(marten, martenHouseholds, o.Clients))).PerSecond;
+            martenHouseholds = await marten.OpenHouseholdsAsync(HouseholdsFor(martenRate, o));
+            await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.FirstWarmupSeconds), null, MartenJoins(marten, martenHouseholds, o.Clients));
+            var ledgerHouseholds = await OpenLedgerHouseholdsAsync(ledger, o.Clients, o.Clients * 4);
             var ledgerRate = (await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, LedgerJoins(ledger, ledgerHouseholds, o.Clients))).PerSecond;
+            ledgerHouseholds = await OpenLedgerHouseholdsAsync(ledger, o.Clients, HouseholdsFor(ledgerRate, o));
+            ledgerRate = (await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.FirstWarmupSeconds), null, LedgerJoins(ledger, ledgerHouseholds, o.Clients))).PerSecond;
 
             var runs = new List<Run>();
             for (var round = 1; round <= o.Rounds; round++)
