@@ -9,9 +9,9 @@ using JasperFx;
 // on a noisy shared machine:
 //   dotnet run -c Release --project tests/Ledger.Benchmarks -- export [events, default 1000000]
 //       the audit export (JSONL, CSV) against PostgreSQL's own COPY ... TO STDOUT of the same rows;
-//   dotnet run -c Release --project tests/Ledger.Benchmarks -- writes [commands, default 4000]
-//       household commands through the ledger's write path against raw one-row inserts from as many writers.
-if (args.Length > 0 && args[0] == "writes") return await WriteBenchmark.RunAsync(args.Length > 1 && int.TryParse(args[1], out var c) ? c : 4000);
+//   dotnet run -c Release --project tests/Ledger.Benchmarks -- writes [--smoke] [--clients 16] [--seconds 20] [--rounds 2]
+//       "a member joins" through the ledger's HTTP API against pgbench's one-row INSERT and Marten alone (WriteBenchmark.cs).
+if (args is ["writes", .. var writeArgs]) return await WriteBenchmark.RunAsync(writeArgs);
 var exportArgs = args.Length > 0 && args[0] == "export" ? args[1..] : args;
 var events = exportArgs.Length > 0 && int.TryParse(exportArgs[0], out var n) ? n : 1_000_000;
 await using var postgres = await EmbeddedPostgres.StartThrowawayAsync();

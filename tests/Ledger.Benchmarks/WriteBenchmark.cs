@@ -1,88 +1,297 @@
-using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
 using Ledger.Api.Hosting;
-using Ledger.Api.Households;
-using Ledger.Domain.Households;
-using Marten;
-using Microsoft.Extensions.Configuration;
-using NodaTime;
+using Ledger.Benchmarks.Writes;
 using Npgsql;
 
 /// <summary>
-/// The write path as the API runs it (advisory locks, fetch, decide, encrypt personal data, append in Rich mode, inline
-/// household view and audit chain, idempotency-free) from 16 concurrent writers, each on its own household, beside raw
-/// single-row inserts of a ~300-byte row per transaction from 16 writers: the pgbench-style anchor of STACK-NOTES.
+/// The write benchmark of BENCHMARKS.md on one throwaway cluster (pg_stat_statements loaded, utility statements tracked):
+/// <list type="number">
+/// <item>pgbench: one ~300-byte event-shaped row per transaction, <c>-n -c 16 -j 2 -T 20</c>;</item>
+/// <item>Marten alone in this process: the ledger's store, one session per command, FetchForWriting + one event, inline views;</item>
+/// <item>the ledger in its own process on a loopback Kestrel port: POST /households/{id}/members, a clerk's token, 16 clients,
+/// each on its own households (about eight joins each per run, so a household stays the size of a family).</item>
+/// </list>
+/// Each round runs the three after a warm-up each (A B C A B C), so the ratios come from the same minutes of a noisy
+/// machine. Per command: statements (pg_stat_statements calls), CPU of the PostgreSQL processes (/proc of the postmaster
+/// and its children, exited backends included through the postmaster's children times), of the ledger process, and of the
+/// process sending the commands (pgbench; this process, which is Marten itself in run 2 and the HTTP client in run 3).
+/// Idle windows before and after the rounds, with the ledger idle, give the background rate taken off every figure
+/// (the lower of the two: start-up, JIT and autovacuum raise either).
+/// Round trips cannot be seen from pg_stat_statements: a second ledger process, pgbench and Marten alone then run a fixed
+/// count of commands through <see cref="RoundTripProxy"/>, which counts the client's turns.
 /// </summary>
-internal static class WriteBenchmark
+internal static partial class WriteBenchmark
 {
-    private const int Writers = 16;
+    /// <summary>A household in a run takes about this many joins: a family, not a stream that grows without end.</summary>
+    private const int JoinsPerHousehold = 8;
 
-    public static async Task<int> RunAsync(int commands)
+    internal sealed record Options(bool Smoke, int Clients, int Seconds, int WarmupSeconds, int Rounds, int WarmupCommands, int CountedCommands, int IdleSeconds)
     {
-        await using var postgres = await EmbeddedPostgres.StartThrowawayAsync();
-        var clock = SystemClock.Instance;
-        using var store = new DocumentStore(LedgerSetup.ConfigureStore(new StoreOptions(), postgres.ConnectionString, clock));
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        var calendar = new BusinessCalendar(clock, new ConfigurationBuilder().Build());
-        await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
-        await using (var create = dataSource.CreateCommand("create table bench_rows (id bigserial primary key, payload text not null)"))
-            await create.ExecuteNonQueryAsync();
+        public int FirstWarmupSeconds => Smoke ? 1 : 10;
 
-        var payload = new string('x', 300);
-        var baseline = await Timed("raw insert, one row per transaction", commands, async _ =>
+        public static Options Parse(string[] args)
         {
-            await using var command = dataSource.CreateCommand("insert into bench_rows (payload) values ($1)");
-            command.Parameters.AddWithValue(payload);
-            await command.ExecuteNonQueryAsync();
-        });
+            var smoke = args.Contains("--smoke");
+            var options = smoke
+                ? new Options(true, 16, 2, 1, 1, 32, 64, 1)
+                : new Options(false, 16, 20, 3, 2, 400, 800, 10);
+            for (var i = 0; i < args.Length; i++)
+            {
+                int Next() => i + 1 < args.Length && int.TryParse(args[++i], CultureInfo.InvariantCulture, out var v) && v > 0
+                    ? v : throw new ArgumentException($"{args[i]} needs a positive number");
+                options = args[i] switch
+                {
+                    "--smoke" => options,
+                    "--clients" => options with { Clients = Next() },
+                    "--seconds" => options with { Seconds = Next() },
+                    "--warmup" => options with { WarmupSeconds = Next() },
+                    "--rounds" => options with { Rounds = Next() },
+                    "--count" => options with { CountedCommands = Next() },
+                    "--idle" => options with { IdleSeconds = Next() },
+                    _ => throw new ArgumentException($"Unknown option {args[i]}. writes [--smoke] [--clients 16] [--seconds 20] [--warmup 3] [--rounds 2] [--count 800] [--idle 10]"),
+                };
+            }
+            return options;
+        }
+    }
 
-        // Realistic families: each household is opened, then four members join (five commands), 16 writers in parallel.
-        var ledger = await Timed("ledger commands (open household, 4 × join: lock, fetch, decide, encrypt, append, view, audit link)", commands, async i =>
+    private sealed record Run(int Round, string Name, LoadResult Load, Reading Before, Reading After, string LoadAverage, double JoinsPerHousehold);
+
+    private const string PgbenchRun = "pgbench one-row INSERT";
+    private const string MartenRun = "Marten alone (FetchForWriting, append 1, inline views)";
+    private const string LedgerRun = "ledger HTTP POST /households/{id}/members";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var o = Options.Parse(args);
+        Console.WriteLine($"Write benchmark: {o.Clients} clients, {o.Seconds} s runs after {o.WarmupSeconds} s warm-up, {o.Rounds} round(s); " +
+                          $"{Environment.ProcessorCount} cores; load average {Meters.LoadAverage()}");
+        var bin = EmbeddedPostgres.FindBinDirectory(null) ?? throw new PostgresUnavailableException("No PostgreSQL server binaries.\n" + PostgresUnavailableException.Remedies);
+        await using var postgres = await EmbeddedPostgres.StartThrowawayAsync(new Dictionary<string, string>
         {
-            var household = HouseholdOf(i);
-            object command = i % 5 == 0
-                ? new OpenHousehold(new PersonDetails($"户主{i}", new LocalDate(1980, 1, 1)), new LocalDate(2024, 1, 1))
-                    { HouseholdId = household, HolderId = Guid.CreateVersion7(), HouseholdNumber = $"HB{i:D8}" }
-                : new JoinMember($"成员{i}", new LocalDate(2010, 1, 1), Relationship.Child, new LocalDate(2024, 1, 1)) { PersonId = Guid.CreateVersion7() };
-            await ExecuteAsync(store, calendar, household, command);
-        }, partitionByWriter: true);
+            ["shared_preload_libraries"] = "pg_stat_statements",
+            ["pg_stat_statements.track_utility"] = "on",
+            ["pg_stat_statements.max"] = "10000",
+        }, bin);
+        using var stopOnSignal = OnSignal.Undo(() => postgres.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        await using var admin = NpgsqlDataSource.Create(postgres.ConnectionString);
+        await using (var extension = admin.CreateCommand("create extension if not exists pg_stat_statements")) await extension.ExecuteNonQueryAsync();
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(postgres.DataDirectory, "postmaster.pid")).First().Trim(), CultureInfo.InvariantCulture);
+        await using var proxy = new RoundTripProxy(postgres.Port);
+        var meters = new Meters(admin, postmaster, proxy);
+        Console.WriteLine($"PostgreSQL {await Scalar(admin, "show server_version")} on 127.0.0.1:{postgres.Port} (fsync off), bin {bin}; ledger " +
+                          typeof(LedgerSetup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
 
-        Console.WriteLine();
-        Console.WriteLine("| run | commands | seconds | per second | ratio to raw inserts |");
-        Console.WriteLine("|---|---|---|---|---|");
-        foreach (var (name, seconds) in new[] { baseline, ledger })
-            Console.WriteLine($"| {name} | {commands:N0} | {seconds:F2} | {commands / seconds:N0} | {baseline.Seconds / seconds:P1} |");
+        var pgbench = new Pgbench(postgres, bin);
+        await pgbench.PrepareAsync(admin);
+        using var marten = new MartenAlone(postgres.ConnectionString);
+        await marten.PrepareAsync();
+        var relayed = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Port = proxy.Port }.ConnectionString;
+        var ledgerData = Path.Combine(postgres.Root, "ledger-data");
+        // A measured run never goes through the relay (it adds a hop); the smoke run shares one relayed ledger to stay short.
+        var ledger = await LedgerHost.StartAsync(o.Smoke ? relayed : postgres.ConnectionString, ledgerData);
+        try
+        {
+            meters.LedgerPid = ledger.Pid;
+            Console.WriteLine($"Ledger process {ledger.Pid} on {ledger.Http.BaseAddress}" + (o.Smoke ? " (smoke: behind the relay, speed figures mean nothing)" : ""));
+
+            var idleBefore = await IdleAsync(meters, o.IdleSeconds);
+
+            // First warm-up: a count for Wolverine's generated handlers and the pools, then a while for tiered JIT, whose
+            // background recompilation keeps a young process slower (measured: a first round at 0.7 of the second).
+            var martenHouseholds = await marten.OpenHouseholdsAsync(o.Clients * 4);
+            var martenRate = (await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, MartenJoins(marten, martenHouseholds, o.Clients))).PerSecond;
+            martenHouseholds = await marten.OpenHouseholdsAsync(HouseholdsFor(martenRate, o));
+            await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.FirstWarmupSeconds), null, MartenJoins(marten, martenHouseholds, o.Clients));
+            var ledgerHouseholds = await OpenLedgerHouseholdsAsync(ledger, o.Clients, o.Clients * 4);
+            var ledgerRate = (await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, LedgerJoins(ledger, ledgerHouseholds, o.Clients))).PerSecond;
+            ledgerHouseholds = await OpenLedgerHouseholdsAsync(ledger, o.Clients, HouseholdsFor(ledgerRate, o));
+            ledgerRate = (await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.FirstWarmupSeconds), null, LedgerJoins(ledger, ledgerHouseholds, o.Clients))).PerSecond;
+
+            var runs = new List<Run>();
+            for (var round = 1; round <= o.Rounds; round++)
+            {
+                await pgbench.RunAsync(o.Clients, seconds: o.WarmupSeconds);
+                runs.Add(await MeasureAsync(round, PgbenchRun, meters, 0, () => pgbench.RunAsync(o.Clients, seconds: o.Seconds)));
+
+                martenHouseholds = await marten.OpenHouseholdsAsync(HouseholdsFor(martenRate, o));
+                var martenJoins = MartenJoins(marten, martenHouseholds, o.Clients);
+                await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.WarmupSeconds), null, martenJoins);
+                runs.Add(await MeasureAsync(round, MartenRun, meters, martenHouseholds.Length,
+                    () => ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.Seconds), null, martenJoins)));
+                martenRate = runs[^1].Load.PerSecond;
+
+                ledgerHouseholds = await OpenLedgerHouseholdsAsync(ledger, o.Clients, HouseholdsFor(ledgerRate, o));
+                var ledgerJoins = LedgerJoins(ledger, ledgerHouseholds, o.Clients);
+                await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.WarmupSeconds), null, ledgerJoins);
+                runs.Add(await MeasureAsync(round, LedgerRun, meters, ledgerHouseholds.Length,
+                    () => ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.Seconds), null, ledgerJoins)));
+                ledgerRate = runs[^1].Load.PerSecond;
+            }
+            var idle = Work.Least(idleBefore, await IdleAsync(meters, o.IdleSeconds));
+            PrintRuns(runs, idle, o);
+
+            if (!o.Smoke)
+            {
+                await ledger.DisposeAsync();
+                ledger = await LedgerHost.StartAsync(relayed, ledgerData);
+                meters.LedgerPid = ledger.Pid;
+            }
+            // The smoke run's ledger is the one whose background was just measured.
+            await CountRoundTripsAsync(ledger, pgbench, meters, proxy.Port, relayed, o, o.Smoke ? idle : null);
+        }
+        finally
+        {
+            await ledger.DisposeAsync();
+        }
         return 0;
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Guid> Households = new();
-
-    /// <summary>Commands 5k..5k+4 of a writer's sequence go to one household.</summary>
-    private static Guid HouseholdOf(int i) => Households.GetOrAdd(i / 5, _ => Guid.CreateVersion7());
-
-    private static async Task ExecuteAsync(IDocumentStore store, BusinessCalendar calendar, Guid household, object command)
+    /// <summary>Enough households that each takes about <see cref="JoinsPerHousehold"/> joins in its warm-up and run.</summary>
+    private static int HouseholdsFor(double rate, Options o)
     {
-        await using var session = store.LightweightSession(Ledger.Api.Security.Tenancy.Default);
-        await HouseholdCommandHandler.Handle(new HouseholdCommand(household, command,
-                new WriteContext(command.GetType().Name, "benchmark", null, "bench", "bench", null, null, ""),
-                (version, _) => new WriteAnswer(200, version, household, version, null)),
-            session, calendar, CancellationToken.None);
+        var expected = rate * 1.5 * (o.WarmupSeconds + o.Seconds);
+        var perClient = Math.Max(2, (int)Math.Ceiling(expected / JoinsPerHousehold / o.Clients));
+        return perClient * o.Clients;
     }
 
-    /// <summary>Runs <paramref name="count"/> operations from 16 writers; with partitioning, writer w does whole blocks of five (one household).</summary>
-    private static async Task<(string Name, double Seconds)> Timed(string name, int count, Func<int, Task> operation, bool partitionByWriter = false)
+    /// <summary>Client c only ever writes households c, c + clients, ...: no two clients contend for one household.</summary>
+    private static Guid Household(Guid[] households, int clients, int client, long n) =>
+        households[client + clients * (int)(n % (households.Length / clients))];
+
+    private static Func<int, long, CancellationToken, Task> MartenJoins(MartenAlone marten, Guid[] households, int clients) =>
+        (client, n, ct) => marten.JoinMemberAsync(Household(households, clients, client, n), (int)(n % 16), ct);
+
+    private static Func<int, long, CancellationToken, Task> LedgerJoins(LedgerHost ledger, Guid[] households, int clients) =>
+        (client, n, ct) => ledger.JoinMemberAsync(Household(households, clients, client, n), LedgerHost.JoinBodies[n % 16], ct);
+
+    private static async Task<Guid[]> OpenLedgerHouseholdsAsync(LedgerHost ledger, int clients, int count)
     {
+        var ids = new Guid[count];
         var next = -1;
-        var watch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        await ClosedLoop.RunAsync(clients, null, count, async (_, _, ct) =>
         {
-            if (partitionByWriter)
-                for (var block = w; block * 5 < count; block += Writers)
-                    for (var i = block * 5; i < Math.Min(count, block * 5 + 5); i++) await operation(i);
-            else
-                for (int i; (i = Interlocked.Increment(ref next)) < count;) await operation(i);
-        })));
-        watch.Stop();
-        Console.WriteLine($"{name}: {count:N0} in {watch.Elapsed.TotalSeconds:F2} s");
-        return (name, watch.Elapsed.TotalSeconds);
+            var i = Interlocked.Increment(ref next);
+            ids[i] = await ledger.OpenHouseholdAsync(i, ct);
+        });
+        return ids;
     }
+
+    /// <summary>The background (daemon and durability polling, autovacuum) once the last load or start-up has settled a little.</summary>
+    private static async Task<Work> IdleAsync(Meters meters, int seconds)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, seconds)));
+        var before = await meters.ReadAsync();
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        var idle = Work.Between(before, await meters.ReadAsync()).PerSecond();
+        Console.WriteLine($"Idle window {seconds} s: {idle.Statements:F1} statements/s, {idle.RoundTrips:F1} relayed round trips/s, " +
+                          $"PostgreSQL {idle.PostgresCpu * 1000:F0} ms CPU/s, ledger {idle.LedgerCpu * 1000:F0} ms CPU/s (the lower of two windows is taken off the figures)");
+        return idle;
+    }
+
+    private static async Task<Run> MeasureAsync(int round, string name, Meters meters, int households, Func<Task<LoadResult>> load)
+    {
+        var loadAverage = Meters.LoadAverage();
+        var before = await meters.ReadAsync();
+        var result = await load();
+        var after = await meters.ReadAsync();
+        Console.WriteLine($"round {round}, {name}: {result.PerSecond:N0}/s ({result.Commands:N0} in {result.Seconds:F1} s), load {loadAverage}");
+        return new Run(round, name, result, before, after, loadAverage, households == 0 ? 0 : (double)result.Commands / households);
+    }
+
+    private static void PrintRuns(List<Run> runs, Work idle, Options o)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"| round | run | commands/s | latency mean / p50 / p99 ms | statements/cmd | PostgreSQL CPU ms/cmd | ledger CPU ms/cmd | client CPU ms/cmd | joins/household | load avg |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in runs)
+        {
+            var n = (double)r.Load.Commands;
+            var work = Work.Between(r.Before, r.After, idle);
+            var isPgbench = r.Name == PgbenchRun;
+            var latency = r.Load.P50Ms is { } p50 ? $"{r.Load.MeanMs:F1} / {p50:F1} / {r.Load.P99Ms:F1}" : $"{r.Load.MeanMs:F1} / – / –";
+            var client = isPgbench ? work.ChildCpu : work.BenchCpu;
+            var ledger = r.Name == LedgerRun ? $"{work.LedgerCpu * 1000 / n:F2}" : "–";
+            Console.WriteLine($"| {r.Round} | {r.Name} | {r.Load.PerSecond:N0} | {latency} | {work.Statements / n:F1} | {work.PostgresCpu * 1000 / n:F2} | " +
+                              $"{ledger} | {client * 1000 / n:F2} | {(r.JoinsPerHousehold == 0 ? "–" : r.JoinsPerHousehold.ToString("F1", CultureInfo.InvariantCulture))} | {r.LoadAverage} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| round | ledger / pgbench | ledger / Marten alone | Marten alone / pgbench |");
+        Console.WriteLine("|---|---|---|---|");
+        var ratios = new List<(double, double, double)>();
+        for (var round = 1; round <= o.Rounds; round++)
+        {
+            double Rate(string name) => runs.Single(r => r.Round == round && r.Name == name).Load.PerSecond;
+            var ratio = (Rate(LedgerRun) / Rate(PgbenchRun), Rate(LedgerRun) / Rate(MartenRun), Rate(MartenRun) / Rate(PgbenchRun));
+            ratios.Add(ratio);
+            Console.WriteLine($"| {round} | {ratio.Item1:F3} | {ratio.Item2:F2} | {ratio.Item3:F3} |");
+        }
+        if (o.Rounds > 1)
+            Console.WriteLine($"| range | {ratios.Min(r => r.Item1):F3}–{ratios.Max(r => r.Item1):F3} | {ratios.Min(r => r.Item2):F2}–{ratios.Max(r => r.Item2):F2} | " +
+                              $"{ratios.Min(r => r.Item3):F3}–{ratios.Max(r => r.Item3):F3} |");
+
+    }
+
+    /// <summary>
+    /// Round trips need the relay between client and server, which would slow the measured runs: so a ledger process
+    /// behind it runs a fixed count of commands, as do pgbench and Marten alone.
+    /// </summary>
+    private static async Task CountRoundTripsAsync(LedgerHost ledger, Pgbench pgbench, Meters meters, int relayPort, string relayed, Options o, Work? idle)
+    {
+        using var marten = new MartenAlone(relayed);
+        var households = o.Clients * Math.Max(2, (o.WarmupCommands + o.CountedCommands) / o.Clients / JoinsPerHousehold);
+        var martenHouseholds = await marten.OpenHouseholdsAsync(households);
+        var ledgerHouseholds = await OpenLedgerHouseholdsAsync(ledger, o.Clients, households);
+        await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, MartenJoins(marten, martenHouseholds, o.Clients));
+        await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, LedgerJoins(ledger, ledgerHouseholds, o.Clients));
+        var idleBefore = idle ?? await IdleAsync(meters, Math.Min(o.IdleSeconds, 5));
+
+        var counted = new List<(string Name, long Commands, Reading Before, Reading After)>();
+        async Task Count(string name, Func<Task<LoadResult>> load)
+        {
+            var before = await meters.ReadAsync();
+            var result = await load();
+            counted.Add((name, result.Commands, before, await meters.ReadAsync()));
+        }
+
+        await Count(PgbenchRun, () => pgbench.RunAsync(o.Clients, seconds: null, transactionsPerClient: Math.Max(1, o.CountedCommands / o.Clients), port: relayPort));
+        await Count(MartenRun, () => ClosedLoop.RunAsync(o.Clients, null, o.CountedCommands, MartenJoins(marten, martenHouseholds, o.Clients)));
+        await Count(LedgerRun, () => ClosedLoop.RunAsync(o.Clients, null, o.CountedCommands, LedgerJoins(ledger, ledgerHouseholds, o.Clients)));
+        idle ??= Work.Least(idleBefore, await IdleAsync(meters, Math.Min(o.IdleSeconds, 5)));
+
+        Console.WriteLine();
+        Console.WriteLine($"Round trips: a fixed count through a counting relay (client turns holding a Sync or Query; idle subtracted)");
+        Console.WriteLine("| run | commands | round trips/cmd | Sync+Query messages/cmd | statements/cmd |");
+        Console.WriteLine("|---|---|---|---|---|");
+        var works = counted.Select(c => (c.Name, c.Commands, Work: Work.Between(c.Before, c.After, idle))).ToList();
+        foreach (var (name, commands, work) in works)
+            Console.WriteLine($"| {name} | {commands:N0} | {work.RoundTrips / commands:F2} | {work.Syncs / commands:F2} | {work.Statements / commands:F1} |");
+        foreach (var (name, commands, work) in works.Skip(1))
+            PrintStatements($"Statements per command, {name} (counting pass, idle subtracted)", work, commands);
+    }
+
+    private static void PrintStatements(string title, Work work, long commands)
+    {
+        Console.WriteLine();
+        Console.WriteLine(title);
+        Console.WriteLine("| calls/cmd | statement |");
+        Console.WriteLine("|---|---|");
+        foreach (var (calls, query) in work.ByStatement.Values.Where(s => s.Calls / commands >= 0.02).OrderByDescending(s => s.Calls))
+        {
+            var text = Whitespace().Replace(query, " ").Trim();
+            Console.WriteLine($"| {calls / commands:F2} | `{(text.Length > 140 ? text[..140] + "…" : text).Replace("|", "\\|", StringComparison.Ordinal)}` |");
+        }
+    }
+
+    private static async Task<string> Scalar(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (await command.ExecuteScalarAsync())?.ToString() ?? "";
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
 }

@@ -29,6 +29,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly string _binDirectory;
     private readonly bool _throwaway;
     private bool _startedByUs;
+    private IReadOnlyDictionary<string, string> _serverSettings = new Dictionary<string, string>();
 
     private EmbeddedPostgres(string root, string binDirectory, bool throwaway)
     {
@@ -114,13 +115,21 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     }
 
     /// <summary>A fresh cluster in a temporary folder, deleted when disposed: one per test run.</summary>
-    public static async Task<EmbeddedPostgres> StartThrowawayAsync(string? binDirectory = null, CancellationToken ct = default)
+    public static Task<EmbeddedPostgres> StartThrowawayAsync(string? binDirectory = null, CancellationToken ct = default) =>
+        StartThrowawayAsync(new Dictionary<string, string>(), binDirectory, ct);
+
+    /// <summary>
+    /// A throwaway cluster started with extra server settings (passed as <c>-c name=value</c>): the benchmark needs
+    /// <c>shared_preload_libraries</c>, which only takes effect at server start.
+    /// </summary>
+    public static async Task<EmbeddedPostgres> StartThrowawayAsync(
+        IReadOnlyDictionary<string, string> serverSettings, string? binDirectory = null, CancellationToken ct = default)
     {
         var bin = FindBinDirectory(binDirectory) ?? throw new PostgresUnavailableException(
             "The tests need PostgreSQL: no server binaries were found and LEDGER_TEST_CONNECTION is not set.\n" +
             PostgresUnavailableException.Remedies);
         var root = Path.Combine(Path.GetTempPath(), $"ledger-test-{Guid.NewGuid():N}");
-        var pg = new EmbeddedPostgres(root, bin, throwaway: true);
+        var pg = new EmbeddedPostgres(root, bin, throwaway: true) { _serverSettings = serverSettings };
         try
         {
             await pg.StartAsync(ct);
@@ -164,6 +173,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{DataDirectory}'";
         if (_throwaway) settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        foreach (var (name, value) in _serverSettings) settings += $" -c {name}={value}";
         await RunAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "-o", settings, "start"], ct);
         _startedByUs = true;
     }

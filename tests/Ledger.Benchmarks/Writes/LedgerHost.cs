@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Ledger.Api.Hosting;
+using Ledger.Api.Security;
+
+namespace Ledger.Benchmarks.Writes;
+
+/// <summary>
+/// The ledger as it is deployed: its own process (so its CPU is its own), Kestrel on a loopback port, started from its
+/// own folder so appsettings.json applies, the sweep off and the per-user rate limit out of the way.
+/// </summary>
+internal sealed class LedgerHost : IAsyncDisposable
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private readonly Process _process;
+    private readonly Queue<string> _output = new();
+    private bool _disposed;
+    private IDisposable? _killOnSignal;
+
+    private LedgerHost(Process process, int port, string token)
+    {
+        _process = process;
+        Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    public int Pid => _process.Id;
+    public HttpClient Http { get; }
+
+    public static async Task<LedgerHost> StartAsync(string connectionString, string dataDirectory)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var folder = Path.GetDirectoryName(typeof(LedgerSetup).Assembly.Location)!;
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(folder, Path.GetFileName(typeof(LedgerSetup).Assembly.Location))])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ConnectionStrings__Ledger"] = connectionString,
+                ["Urls"] = $"http://127.0.0.1:{port}",
+                ["Ledger__Auth__SigningKey"] = Convert.ToBase64String(key),
+                ["Ledger__DataDirectory"] = dataDirectory,
+                ["Ledger__RateLimit__PerMinute"] = "100000000",
+                ["Ledger__SweepInterval"] = "0",
+                ["Ledger__SeedDemo"] = "false",
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            },
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the ledger.");
+        var token = LedgerAuth.CreateToken(key, "ledger", "ledger", "bench.clerk", [Roles.Clerk], Tenancy.Default, TimeSpan.FromHours(3));
+        var host = new LedgerHost(process, port, token);
+        host._killOnSignal = OnSignal.Undo(host.Kill);
+        process.OutputDataReceived += (_, e) => host.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await host.WaitUntilReadyAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+        return host;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        lock (_output)
+        {
+            _output.Enqueue(line);
+            if (_output.Count > 40) _output.Dequeue();
+        }
+    }
+
+    public string RecentOutput()
+    {
+        lock (_output) return string.Join('\n', _output);
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The ledger exited with {_process.ExitCode}:\n{RecentOutput()}");
+            try
+            {
+                using var answer = await Http.GetAsync("/health/ready");
+                if (answer.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"The ledger did not become ready in 3 minutes:\n{RecentOutput()}");
+    }
+
+    /// <summary>Opens a household the way a clerk does; the holder is its first member.</summary>
+    public async Task<Guid> OpenHouseholdAsync(int n, CancellationToken ct)
+    {
+        var body = $$"""{"holder":{"name":"户主{{n % 97}}","dateOfBirth":"1980-03-01"},"openedOn":"2024-01-01"}""";
+        using var answer = await PostAsync("/households", Encoding.UTF8.GetBytes(body), ct);
+        await using var stream = await answer.Content.ReadAsStreamAsync(ct);
+        using var json = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        return json.RootElement.GetProperty("householdId").GetGuid();
+    }
+
+    /// <summary>Precomputed bodies: the generator should cost as little as it can.</summary>
+    public static readonly byte[][] JoinBodies = [.. Enumerable.Range(0, 16).Select(i => Encoding.UTF8.GetBytes(
+        $$"""{"name":"成员{{i}}号","dateOfBirth":"2010-05-05","relationship":"child","effectiveDate":"2024-06-01"}"""))];
+
+    public async Task JoinMemberAsync(Guid household, byte[] body, CancellationToken ct)
+    {
+        using var answer = await PostAsync($"/households/{household}/members", body, ct);
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string path, byte[] body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = Json;
+        var answer = await Http.SendAsync(request, ct);
+        if (answer.StatusCode != HttpStatusCode.Created)
+        {
+            var problem = await answer.Content.ReadAsStringAsync(ct);
+            answer.Dispose();
+            throw new InvalidOperationException($"POST {path} answered {(int)answer.StatusCode}: {problem}");
+        }
+        return answer;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Kill()
+    {
+        if (!_process.HasExited) _process.Kill();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _killOnSignal?.Dispose();
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
