@@ -10,7 +10,10 @@ using JasperFx;
 //   dotnet run -c Release --project tests/Ledger.Benchmarks -- export [events, default 1000000]
 //       the audit export (JSONL, CSV) against PostgreSQL's own COPY ... TO STDOUT of the same rows;
 //   dotnet run -c Release --project tests/Ledger.Benchmarks -- writes [commands, default 4000]
-//       household commands through the ledger's write path against raw one-row inserts from as many writers.
+//       household commands through the ledger's write path against raw one-row inserts from as many writers;
+//   dotnet run -c Release --project tests/Ledger.Benchmarks -- startup [rounds] [label=path/to/ledger.dll ...]
+//       start-to-ready, first write and first read of ledger builds (default: this one), in turns on one cluster.
+if (args.Length > 0 && args[0] == "startup") return await StartupBenchmark.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "writes") return await WriteBenchmark.RunAsync(args.Length > 1 && int.TryParse(args[1], out var c) ? c : 4000);
 var exportArgs = args.Length > 0 && args[0] == "export" ? args[1..] : args;
 var events = exportArgs.Length > 0 && int.TryParse(exportArgs[0], out var n) ? n : 1_000_000;
