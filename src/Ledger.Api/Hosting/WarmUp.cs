@@ -60,7 +60,7 @@ public sealed class WarmUp(IServiceProvider services, IHostApplicationLifetime l
         _done.TrySetResult();
     }
 
-    private async Task RunOnceAsync(CancellationToken ct)
+    internal async Task RunOnceAsync(CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         var provider = scope.ServiceProvider;
