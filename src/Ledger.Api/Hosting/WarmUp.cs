@@ -15,7 +15,7 @@ namespace Ledger.Api.Hosting;
 /// on a household of its own, inside a transaction that is rolled back. Only the event sequence skips the numbers it
 /// drew, as after any refused write.
 /// </summary>
-public sealed class WarmUp(IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<WarmUp> logger)
+public sealed class WarmUp(IServiceProvider services, ILogger<WarmUp> logger)
     : BackgroundService, IHealthCheck
 {
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,10 +30,9 @@ public sealed class WarmUp(IServiceProvider services, IHostApplicationLifetime l
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Wolverine and Marten must be running before commands can be sent.
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-            await started.Task.WaitAsync(stoppingToken);
+        // Registered after Marten (schema applied) and Wolverine, which have started by now: warming up overlaps the
+        // rest of start-up, and nothing of it runs on the thread that starts the host.
+        await Task.Yield();
 
         var watch = Stopwatch.StartNew();
         while (!stoppingToken.IsCancellationRequested)
