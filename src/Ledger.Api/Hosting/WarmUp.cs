@@ -43,7 +43,7 @@ public sealed class WarmUp(IServiceProvider services, ILogger<WarmUp> logger)
                 logger.LogInformation("Warmed up the write and read paths in {Milliseconds} ms", watch.ElapsedMilliseconds);
                 break;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (DatabaseUnreachable(e) && !stoppingToken.IsCancellationRequested)
             {
                 // The database check already reports this; warm up once it answers again.
                 logger.LogWarning("Warm-up waits for the database: {Message}", e.Message);
@@ -58,6 +58,10 @@ public sealed class WarmUp(IServiceProvider services, ILogger<WarmUp> logger)
         }
         _done.TrySetResult();
     }
+
+    // Marten and Wolverine wrap what Npgsql throws.
+    private static bool DatabaseUnreachable(Exception e) =>
+        e is NpgsqlException or TimeoutException || (e.InnerException is { } inner && DatabaseUnreachable(inner));
 
     internal async Task RunOnceAsync(CancellationToken ct)
     {
