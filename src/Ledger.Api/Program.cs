@@ -1,15 +1,20 @@
 using JasperFx;
+using Ledger.Api.Cli;
 using Ledger.Api.Hosting;
 
-if (Ledger.Api.Cli.CliOutput.IsLedgerCommand(args)) Ledger.Api.Cli.CliOutput.DuringDiscovery();
-var builder = WebApplication.CreateBuilder(args);
+if (CliOutput.IsLedgerCommand(args)) CliOutput.DuringDiscovery();
+var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
 if (args is ["token", .. var tokenArgs]) return Ledger.Api.Security.TokenCommand.Run(tokenArgs, builder.Configuration);
-builder.Host.ApplyJasperFxExtensions();
+// A build folder holds no wwwroot: its static web assets manifest points at the project's (a publish folder has its
+// own copy and no manifest). Development hosts, the test host among them, do this already.
+if (!builder.Environment.IsDevelopment()) builder.WebHost.UseStaticWebAssets();
+CliOutput.QuietCommandDiscovery(builder.Services);
 builder.AddLedger();
 
 if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Ledger"))
     && EmbeddedPostgres.FindBinDirectory(builder.Configuration["Ledger:PostgresBinDirectory"]) is null
-    && !args.Any(a => a is "help" or "--help" or "-h" or "?"))
+    // Help and code generation never touch the database.
+    && !args.Any(a => a is "help" or "--help" or "-h" or "?" or "codegen"))
 {
     await Console.Error.WriteLineAsync(
         "ledger: no database. ConnectionStrings:Ledger is not set and no PostgreSQL server binaries were found " +

@@ -52,7 +52,8 @@ public static class LedgerSetup
         services.AddOpenApi(o => o.AddSchemaTransformer<NodaTimeSchemaTransformer>().AddLedgerContract());
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<Ledger.Api.Registers.ProjectionLagHealthCheck>("projections", tags: ["ready"]);
+            .AddCheck<Ledger.Api.Registers.ProjectionLagHealthCheck>("projections", tags: ["ready"])
+            .AddCheck<WarmUp>("warmUp", tags: ["ready"]);
 
         services.AddMarten(sp => ConfigureStore(new StoreOptions(), sp.GetRequiredService<LedgerDatabase>().ConnectionString, sp.GetRequiredService<IClock>()))
             .UseLightweightSessions()
@@ -61,9 +62,14 @@ public static class LedgerSetup
             .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold)
             .IntegrateWithWolverine();
 
+        // `codegen write` puts the generated handler code in this project (Internal/Generated), wherever it is run from.
+        services.CritterStackDefaults(o => o.AutoResolveProjectRoot = true);
         builder.Host.UseWolverine(opts =>
         {
             opts.ApplicationAssembly = typeof(LedgerSetup).Assembly;
+            // Handlers are compiled with the project (README: regenerate after changing one), never at run time:
+            // generating them on the first write took seconds under load.
+            opts.CodeGeneration.TypeLoadMode = JasperFx.CodeGeneration.TypeLoadMode.Static;
             opts.UseSystemTextJsonForSerialization(o => LedgerJson.Configure(o));
             opts.Durability.Mode = builder.Configuration["Ledger:Cluster"] == "true" ? DurabilityMode.Balanced : DurabilityMode.Solo;
         });
@@ -72,6 +78,8 @@ public static class LedgerSetup
         services.AddHostedService(sp => sp.GetRequiredService<Ledger.Api.Security.AccessLog>());
         services.AddSingleton<DemoDataSeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoDataSeeder>());
+        services.AddSingleton<WarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<WarmUp>());
         services.AddHostedService<Ledger.Api.Policies.SweepScheduler>();
         return builder;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ledger.Api.Households;
 using Ledger.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Api.Tests.Hosting;
 
@@ -9,6 +10,7 @@ public sealed class HostingTests(LedgerFixture fixture) : LedgerTest(fixture)
     [Fact]
     public async Task Readiness_checks_the_database()
     {
+        await Fixture.Host.Services.GetRequiredService<Ledger.Api.Hosting.WarmUp>().Completed.WaitAsync(TimeSpan.FromMinutes(1));
         var answer = await Api.Get("/health/ready");
         Assert.Equal(200, answer.Code);
         Assert.Equal("Healthy", answer.Json.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());

@@ -22,10 +22,13 @@ public static class Repo
     }
 
     /// <summary>Runs <c>ledger</c> with arguments and environment; returns its exit code and everything it printed.</summary>
-    public static async Task<(int Exit, string Output)> RunLedgerAsync(IEnumerable<string> args, IDictionary<string, string?> environment, TimeSpan timeout)
+    public static Task<(int Exit, string Output)> RunLedgerAsync(IEnumerable<string> args, IDictionary<string, string?> environment, TimeSpan timeout, string? workingDirectory = null) =>
+        RunDotnetAsync([LedgerDll, .. args], environment, timeout, workingDirectory ?? Root);
+
+    /// <summary>Runs <c>dotnet</c> with arguments in a working directory; returns its exit code and everything it printed.</summary>
+    public static async Task<(int Exit, string Output)> RunDotnetAsync(IEnumerable<string> args, IDictionary<string, string?> environment, TimeSpan timeout, string workingDirectory)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Root };
-        psi.ArgumentList.Add(LedgerDll);
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
         foreach (var arg in args) psi.ArgumentList.Add(arg);
         psi.Environment.Remove("ConnectionStrings__Ledger");
         foreach (var (key, value) in environment) psi.Environment[key] = value;
@@ -41,7 +44,7 @@ public static class Repo
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ledger {string.Join(' ', args)} did not finish in {timeout}");
+            throw new TimeoutException($"dotnet {string.Join(' ', args)} did not finish in {timeout}");
         }
         return (process.ExitCode, await stdout + await stderr);
     }
