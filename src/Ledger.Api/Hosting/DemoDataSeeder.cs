@@ -102,9 +102,9 @@ public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers, Business
         var lucas = await JoinAsync(martin, new JoinMember("Lucas Martn", new LocalDate(1988, 7, 22), Relationship.Spouse, new LocalDate(2024, 9, 1)), ct, TakenOver);
         // 陈静, her husband and their son; the divorce in January is reported in February.
         await AtAsync(2024, 12, 2, 2, 30, ct);
-        var (chen, _) = await OpenAsync("陈静", new LocalDate(1983, 12, 5), "440106198312050027", new LocalDate(2022, 3, 1), ct);
+        var (chen, chenHolder) = await OpenAsync("陈静", new LocalDate(1983, 12, 5), "440106198312050027", new LocalDate(2022, 3, 1), ct);
         var husband = await JoinAsync(chen, new JoinMember("刘洋", new LocalDate(1981, 8, 19), Relationship.Spouse, new LocalDate(2022, 3, 1)), ct, TakenOver);
-        await JoinAsync(chen, new JoinMember("刘思远", new LocalDate(2012, 10, 1), Relationship.Child, new LocalDate(2022, 3, 1)), ct, TakenOver);
+        var chenSon = await JoinAsync(chen, new JoinMember("刘思远", new LocalDate(2012, 10, 1), Relationship.Child, new LocalDate(2022, 3, 1)), ct, TakenOver);
 
         // Worked example 3: a critical illness policy whose 2025 premium is never paid (grace, then suspension).
         await AtAsync(2024, 12, 16, 3, 0, ct);
@@ -120,12 +120,25 @@ public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers, Business
         await AtAsync(2024, 12, 28, 3, 0, ct);
         await SendAsync(zhang, new PayPremium(4_350m, new LocalDate(2024, 12, 28)) { PolicyId = medical }, nameof(PayPremium), ct);
 
+        // 陈静's family medical cover for 2025.
+        await AtAsync(2024, 12, 29, 3, 0, ct);
+        var chenMedical = await IssueAsync(chen, new IssuePolicy(PolicyCategory.Medical, "MED-FAMILY", chenHolder, new LocalDate(2025, 1, 1), new LocalDate(2025, 12, 31),
+            [new(chenHolder, 1_700m), new(husband, 1_750m), new(chenSon, 900m)]), ct);
+        await AtAsync(2024, 12, 30, 3, 0, ct);
+        await SendAsync(chen, new PayPremium(4_350m, new LocalDate(2024, 12, 30)) { PolicyId = chenMedical }, nameof(PayPremium), ct);
+
         await AtAsync(2025, 2, 3, 3, 0, ct);
         await SendAsync(martin, new CorrectMemberDetails(Name: "Lucas Martin") { PersonId = lucas }, "CorrectMemberDetails", ct,
             reason: "Spelling corrected from passport");
+        // 陈静's husband breaks a leg; his claim is paid before anyone knows he had left the household in January.
+        await AtAsync(2025, 2, 7, 3, 0, ct);
+        var fracture = await ClaimAsync(chen, new SubmitClaim(chenMedical, husband, new LocalDate(2025, 2, 5), LossCause.Accident, 18_000m, "骨折住院"), ct);
+        await AtAsync(2025, 2, 12, 3, 0, ct);
+        await SendAsync(chen, new PayClaim(new LocalDate(2025, 2, 12), fracture.Payable) { ClaimId = fracture.ClaimId }, nameof(PayClaim), ct);
         // Claims: worked example 2's family deductible, the newborn's waiting period, an accident, a large referral.
         await AtAsync(2025, 2, 14, 3, 0, ct);
         await ClaimAsync(zhang, new SubmitClaim(medical, spouse, new LocalDate(2025, 2, 10), LossCause.Illness, 5_000m, "肺炎住院"), ct);
+        // The divorce took effect on 15 January: re-adjudicated in the same command, the paid claim becomes a recovery.
         await AtAsync(2025, 2, 20, 3, 0, ct);
         await SendAsync(chen, new LeaveHousehold(new LocalDate(2025, 1, 15), LeaveCause.Divorce) { PersonId = husband }, "LeaveHousehold", ct,
             reason: "Divorce certificate received 2025-02-20");
@@ -199,8 +212,12 @@ public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers, Business
         return (command.HouseholdId, command.HolderId);
     }
 
-    private Task ClaimAsync(Guid household, SubmitClaim claim, CancellationToken ct) =>
-        SendAsync(household, claim with { ClaimId = NewId() }, nameof(SubmitClaim), ct);
+    private async Task<(Guid ClaimId, decimal Payable)> ClaimAsync(Guid household, SubmitClaim claim, CancellationToken ct)
+    {
+        var command = claim with { ClaimId = NewId() };
+        var events = await SendAsync(household, command, nameof(SubmitClaim), ct);
+        return (command.ClaimId, events.OfType<ClaimAdjudicated>().Select(a => a.Adjudication.Payable).SingleOrDefault());
+    }
 
     private async Task<Guid> IssueAsync(Guid household, IssuePolicy application, CancellationToken ct)
     {
@@ -216,15 +233,22 @@ public sealed class DemoData(IMessageBus bus, HouseholdNumbers numbers, Business
         return command.PersonId;
     }
 
-    private async Task SendAsync(Guid household, object command, string operation, CancellationToken ct, string? reason = null)
+    /// <summary>Sends one command as the API would; answers the events it recorded.</summary>
+    private async Task<IReadOnlyList<object>> SendAsync(Guid household, object command, string operation, CancellationToken ct, string? reason = null)
     {
+        IReadOnlyList<object> recorded = [];
         using (RecordingTime.At(_now))
             await bus.InvokeForTenantAsync<WriteAnswer>(Ledger.Api.Security.Tenancy.Default,
                 new HouseholdCommand(household, command,
                     new WriteContext(operation, "demo-seed", reason ?? "Demo data", Guid.NewGuid().ToString("N"), $"demo:{Guid.NewGuid():N}", null, null, ""),
-                    (version, _) => new WriteAnswer(200, new VersionAnswer(version), household, version, null)),
+                    (version, events) =>
+                    {
+                        recorded = events;
+                        return new WriteAnswer(200, new VersionAnswer(version), household, version, null);
+                    }),
                 ct);
         // Steps recorded at one instant still get distinct, ordered recorded instants.
         _now += Duration.FromMilliseconds(10);
+        return recorded;
     }
 }

@@ -134,7 +134,7 @@ public sealed partial class ReadmeDemoTests(DemoLedger demo) : IClassFixture<Dem
 
         Assert.True(exit == 0, output);
         // The story's Monday sweeps recorded the grace and suspension when they were due; sweeping again adds nothing.
-        Assert.Contains("Swept 2 households for 2025-04-10: recorded 0 transitions.", output);
+        Assert.Contains("Swept 3 households for 2025-04-10: recorded 0 transitions.", output);
     }
 
     [Fact]
@@ -189,6 +189,23 @@ public sealed partial class ReadmeDemoTests(DemoLedger demo) : IClassFixture<Dem
         var now = await GetAsync(client, $"/households/{number}/coverage?on={on}");
 
         Assert.NotEqual(Members(then), Members(now));
+    }
+
+    [Fact]
+    public async Task A_claim_paid_before_the_backdated_divorce_was_reported_is_now_a_recovery()
+    {
+        using var client = await ClientAsync();
+
+        var then = Claim(await GetAsync(client, "/households/HH00000004/coverage?on=2025-02-15&knownAt=2025-02-15T00:00:00Z"));
+        var now = Claim(await GetAsync(client, "/households/HH00000004/coverage?on=2025-02-15"));
+
+        Assert.Equal("paid", then.GetProperty("status").GetString());
+        Assert.Equal(8_000m, then.GetProperty("paid").GetDecimal());
+        Assert.Equal(0m, then.GetProperty("recoveryDue").GetDecimal());
+        Assert.Equal(0m, now.GetProperty("payable").GetDecimal());
+        Assert.Equal(8_000m, now.GetProperty("recoveryDue").GetDecimal());
+
+        static JsonElement Claim(JsonElement view) => Assert.Single(view.GetProperty("claims").EnumerateArray());
     }
 
     private static string Members(JsonElement view) => string.Join("; ", view.GetProperty("members").EnumerateArray()
