@@ -123,7 +123,7 @@ public static class WriteEndpoint
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     public static bool IsConcurrencyConflict(Exception e) =>
-        e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException or ExistingStreamIdCollisionException
+        e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException or ExistingStreamIdCollisionException or Marten.Exceptions.StreamLockedException
             or Npgsql.PostgresException { SqlState: "55P03" } // lock_timeout: too many writers queued on one household
         || (e.InnerException is { } inner && IsConcurrencyConflict(inner));
 

@@ -60,9 +60,9 @@ public sealed class StaleVersionException(long expected, long actual)
 }
 
 /// <summary>
-/// Fetch, decide, append: the aggregate workflow for a household. Writers to one household (and to one
-/// idempotency key) queue behind a transaction-scoped advisory lock, so concurrent commands are decided one
-/// after the other against the latest state instead of failing and retrying. Events, the inline coverage view
+/// Fetch, decide, append: the aggregate workflow for a household. Writers to one household queue on its stream
+/// row (and writers with one idempotency key on a transaction-scoped advisory lock), so concurrent commands are
+/// decided one after the other against the latest state instead of failing and retrying. Events, the inline coverage view
 /// and the idempotency record commit in one PostgreSQL transaction; Marten still checks the fetched version
 /// at commit, as a second line of defence.
 /// </summary>
@@ -73,42 +73,43 @@ public static class HouseholdCommandHandler
     {
         var context = message.Context;
         await session.BeginTransactionAsync(ct);
-        // Always the key first, then the household: one order everywhere, so two writers cannot deadlock.
+        // Always the key first, then the household's stream row: one order everywhere, so two writers cannot deadlock.
         if (context.IdempotencyKey is { } key)
         {
             await LockAsync(session, "idempotency:" + key, ct);
             if (await session.LoadAsync<IdempotentWrite>(key, ct) is { } stored)
                 return Replay(stored, context.RequestHash);
         }
-        await LockAsync(session, "household:" + message.HouseholdId, ct);
-
         IReadOnlyList<object> events;
         long version;
         if (message.Command is OpenHousehold)
         {
+            // A new stream needs no lock: its id is new, and a second start of the same id fails at commit.
             events = HouseholdDecider.Decide(message.Command, null, calendar.Today);
             session.Events.StartStream<Household>(message.HouseholdId,
-                await PersonalDataVault.ProtectAsync(session, message.HouseholdId, events, calendar.Now, ct));
+                PersonalDataVault.Protect(session, message.HouseholdId, events, calendar.Now, NoKeys));
             version = events.Count;
         }
         else
         {
-            var stream = await session.Events.FetchForWriting<Household>(message.HouseholdId, ct);
+            // Writers to one household queue on its stream row (select ... for update, in the same round trip as the
+            // stored household), so each decides against the latest state; lock_timeout bounds the wait.
+            var stream = await session.Events.FetchForExclusiveWriting<Household>(message.HouseholdId, ct);
             if (stream.Aggregate is null) throw HouseholdDecider.UnknownHousehold();
             var current = stream.StartingVersion ?? 0;
             if (context.ExpectedVersion is { } expected && expected != current)
                 throw new StaleVersionException(expected, current);
 
             // The domain decides on plaintext; the event store only ever receives encrypted personal data.
-            var state = await PersonalDataVault.RevealAsync(session, stream.Aggregate, ct);
+            var (state, keys) = await PersonalDataVault.RevealWithKeysAsync(session, stream.Aggregate, ct);
             events = HouseholdDecider.Decide(message.Command, state, calendar.Today);
-            stream.AppendMany(await PersonalDataVault.ProtectAsync(session, message.HouseholdId, events, calendar.Now, ct));
+            stream.AppendMany(PersonalDataVault.Protect(session, message.HouseholdId, events, calendar.Now, keys));
             if (message.Command is SplitHousehold split)
             {
                 // The new household starts in the same transaction: the split happens whole or not at all.
-                var opened = HouseholdDecider.NewHouseholdFromSplit(split, state!);
+                var opened = HouseholdDecider.NewHouseholdFromSplit(split, state);
                 session.Events.StartStream<Household>(split.NewHouseholdId,
-                    await PersonalDataVault.ProtectAsync(session, split.NewHouseholdId, opened, calendar.Now, ct));
+                    PersonalDataVault.Protect(session, split.NewHouseholdId, opened, calendar.Now, keys));
             }
             foreach (var shredded in events.OfType<PersonalDataShredded>())
                 session.Delete<PersonKey>(shredded.PersonId);
@@ -143,8 +144,10 @@ public static class HouseholdCommandHandler
             : throw new DomainRuleViolated("IdempotencyKeyReused",
                 $"Idempotency-Key '{stored.Id}' was first used with a different request; use a new key for a new request.");
 
-    // A writer waits at most 10 s for the household: a queue of writers must not hold every pooled connection.
+    private static readonly IReadOnlyDictionary<Guid, byte[]> NoKeys = new Dictionary<Guid, byte[]>();
+
+    // lock_timeout (LedgerSetup.Tuned) bounds the wait: a queue of writers must not hold every pooled connection.
     private static Task LockAsync(IDocumentSession session, string name, CancellationToken ct) =>
         session.AdvancedSql.QueryAsync<int>(
-            "select 1 from (select set_config('lock_timeout', '10s', true), pg_advisory_xact_lock(hashtextextended(?, 0))) as locked", ct, name);
+            "select 1 from (select pg_advisory_xact_lock(hashtextextended(?, 0))) as locked", ct, name);
 }

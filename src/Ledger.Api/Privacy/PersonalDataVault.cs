@@ -27,38 +27,32 @@ public static class PersonalDataVault
 
     public static bool IsProtected(string? value) => value?.StartsWith(Prefix, StringComparison.Ordinal) == true;
 
-    /// <summary>Encrypts the personal data in new events; creates the person's key the first time.</summary>
-    public static async Task<IReadOnlyList<object>> ProtectAsync(
-        IDocumentSession session, Guid householdId, IReadOnlyList<object> events, Instant now, CancellationToken ct)
+    /// <summary>
+    /// Encrypts the personal data in new events; creates the person's key the first time. <paramref name="existingKeys"/>
+    /// holds every key that exists for the people concerned (the keys <see cref="RevealAsync"/> loaded for the household):
+    /// a person without one is new, or was shredded, and gets a new key, with no read of the key table per write.
+    /// </summary>
+    public static IReadOnlyList<object> Protect(
+        IDocumentSession session, Guid householdId, IReadOnlyList<object> events, Instant now, IReadOnlyDictionary<Guid, byte[]> existingKeys)
     {
-        var keys = new Dictionary<Guid, byte[]>();
-        async Task<byte[]> KeyOf(Guid personId)
+        var created = new Dictionary<Guid, byte[]>();
+        byte[] KeyOf(Guid personId)
         {
-            if (keys.TryGetValue(personId, out var cached)) return cached;
-            var stored = await session.LoadAsync<PersonKey>(personId, ct);
-            if (stored is null)
-            {
-                stored = new PersonKey(personId, householdId, RandomNumberGenerator.GetBytes(32), now);
-                session.Insert(stored);
-            }
-            return keys[personId] = stored.Key;
+            if (existingKeys.TryGetValue(personId, out var existing) || created.TryGetValue(personId, out existing)) return existing;
+            var key = new PersonKey(personId, householdId, RandomNumberGenerator.GetBytes(32), now);
+            session.Insert(key);
+            return created[personId] = key.Key;
         }
         // Everything is sealed, even text that looks sealed already: a caller must not be able to plant a fake ciphertext.
-        async Task<string?> Seal(Guid personId, string? value) =>
-            value is null ? null : Encrypt(await KeyOf(personId), personId, value);
+        string? Seal(Guid personId, string? value) => value is null ? null : Encrypt(KeyOf(personId), personId, value);
 
-        var result = new List<object>(events.Count);
-        foreach (var e in events)
+        return events.Select(e => e switch
         {
-            result.Add(e switch
-            {
-                MemberJoined m => m with { Name = (await Seal(m.PersonId, m.Name))!, IdNumber = await Seal(m.PersonId, m.IdNumber) },
-                MemberDetailsCorrected c => c with { Name = await Seal(c.PersonId, c.Name), IdNumber = await Seal(c.PersonId, c.IdNumber) },
-                ClaimSubmitted s => s with { Description = await Seal(s.PersonId, s.Description) },
-                _ => e,
-            });
-        }
-        return result;
+            MemberJoined m => m with { Name = Seal(m.PersonId, m.Name)!, IdNumber = Seal(m.PersonId, m.IdNumber) },
+            MemberDetailsCorrected c => c with { Name = Seal(c.PersonId, c.Name), IdNumber = Seal(c.PersonId, c.IdNumber) },
+            ClaimSubmitted s => s with { Description = Seal(s.PersonId, s.Description) },
+            _ => e,
+        }).ToList();
     }
 
     /// <summary>Loads the keys of the household's people (those not shredded).</summary>
@@ -71,11 +65,15 @@ public static class PersonalDataVault
     }
 
     /// <summary>The household with names and id numbers decrypted; <see cref="Erased"/> where a key was destroyed.</summary>
-    public static async Task<Household?> RevealAsync(IQuerySession session, Household? household, CancellationToken ct)
+    public static async Task<Household?> RevealAsync(IQuerySession session, Household? household, CancellationToken ct) =>
+        household is null ? null : (await RevealWithKeysAsync(session, household, ct)).Household;
+
+    /// <summary>The household decrypted, and the keys of its people, for a write that will seal new personal data.</summary>
+    public static async Task<(Household Household, IReadOnlyDictionary<Guid, byte[]> Keys)> RevealWithKeysAsync(
+        IQuerySession session, Household household, CancellationToken ct)
     {
-        if (household is null) return null;
         var keys = await KeysAsync(session, household.People.Select(p => p.PersonId), ct);
-        return Reveal(household, keys);
+        return (Reveal(household, keys), keys);
     }
 
     public static Household Reveal(Household household, IReadOnlyDictionary<Guid, byte[]> keys) => household with
