@@ -46,6 +46,12 @@ public sealed class SplitTests(LedgerFixture fixture) : LedgerTest(fixture)
         Assert.Equal(201, newPolicy.Code);
         Assert.Equal("2025-06-01", insured.GetProperty("illnessCoverFrom").GetString());
         Assert.True((await Api.Get($"/audit/verify?householdId={newHousehold}")).Json.GetProperty("verified").GetBoolean());
+
+        // Later writes in the new household seal with the keys the people brought along, and still read them.
+        var corrected = await Api.Post($"/households/{newHousehold}/members/{child}/corrections", new { name = "刘思源" });
+        Assert.True(corrected.Code == 200, corrected.ToString());
+        var after = (await Api.Get($"/households/{newHousehold}")).Json.GetProperty("members").EnumerateArray().ToList();
+        Assert.Equal(["陈静", "刘思源"], after.Select(p => p.GetProperty("name").GetString()!).ToArray());
     }
 
     [Fact]
