@@ -27,7 +27,8 @@ public abstract class ConsoleTest(ConsoleFixture fixture)
     /// <summary>Waits until the household view shows what the address asks for, after a click or a key.</summary>
     protected static async Task WaitForUrlAsync(IPage page, string pattern)
     {
-        await page.WaitForURLAsync(new Regex(pattern));
+        try { await page.WaitForURLAsync(new Regex(pattern), new PageWaitForURLOptions { Timeout = 10_000 }); }
+        catch (TimeoutException) { throw new TimeoutException($"The address never matched {pattern}: it is {page.Url}."); }
         await page.WaitForFunctionAsync("() => !document.querySelector('#household[aria-busy]')");
     }
 

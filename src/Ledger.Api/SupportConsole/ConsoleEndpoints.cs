@@ -1,5 +1,6 @@
 using Ledger.Api.Hosting;
 using Ledger.Api.Security;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Ledger.Api.SupportConsole;
 
@@ -14,14 +15,14 @@ public static class ConsoleEndpoints
     public static void Map(WebApplication app)
     {
         // Public and free of data: the console asks before it has a token, so it never opens on an error.
-        app.MapGet("/console/settings", (BusinessCalendar calendar) => TypedResults.Json(new ConsoleSettings(
+        app.MapGet("/console/settings", ([FromServices] BusinessCalendar calendar) => TypedResults.Json(new ConsoleSettings(
                 DevelopmentSignIn(app), calendar.Zone.Id, calendar.Today), LedgerJson.Options))
             .AllowAnonymous().ExcludeFromDescription();
 
         if (DevelopmentSignIn(app))
         {
             // Development only: a support token signed with the ledger's own key, so trying the console needs no CLI.
-            app.MapPost(DevelopmentTokenPath, (IConfiguration configuration, BusinessCalendar calendar) =>
+            app.MapPost(DevelopmentTokenPath, ([FromServices] IConfiguration configuration) =>
                 {
                     var lifetime = TimeSpan.FromHours(8);
                     var token = LedgerAuth.CreateToken(LedgerAuth.SigningKey(configuration), configuration["Ledger:Auth:Issuer"] ?? "ledger",

@@ -47,7 +47,7 @@ async function api(path) {
 }
 
 function signInProblemText(p) {
-  const claims = tokenClaims(token() ?? '');
+  const claims = p.claims ?? tokenClaims(token() ?? '');
   switch (p.kind) {
     case 'missing': return null;
     case 'expired': return t('signin.expired', { at: claims?.exp ? time.formatInstant(new Date(claims.exp * 1000).toISOString()) : '' });
@@ -62,6 +62,7 @@ function signInProblemText(p) {
 function handleError(e) {
   if (e instanceof AuthProblem) {
     // A token the ledger refused is no use: ask for another, staying on the same address.
+    e.claims = tokenClaims(token() ?? '');
     if (e.kind !== 'missing') sessionStorage.removeItem(TOKEN);
     state.signInProblem = e.kind === 'missing' ? null : e;
     showSignIn();
@@ -211,6 +212,13 @@ async function loadHousehold() {
 }
 
 function renderHousehold() {
+  // Re-rendering replaces elements: keep the keyboard focus on the control the agent was using.
+  const focusKey = document.activeElement?.dataset?.focusKey;
+  drawHousehold();
+  if (focusKey) document.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
+}
+
+function drawHousehold() {
   const { view, events, route: r } = state;
   const holder = view.members.find((m) => m.personId === view.holderId);
   document.title = `${view.householdNumber} · ${t('app.title')}`;
@@ -291,6 +299,7 @@ function wire() {
     localStorage.setItem('ledger.lang', next);
     setLanguage(next);
     applyLanguage();
+    $('lang').focus();
   });
   $('dev-token').addEventListener('click', async () => {
     const res = await fetch('/console/dev-token', { method: 'POST', headers: { Accept: 'application/json' } }).catch(() => null);
@@ -353,6 +362,9 @@ function wire() {
 
 function applyLanguage() {
   translatePage();
+  // The switch is written in the language it switches to.
+  $('lang').textContent = t('lang.switch');
+  $('lang').lang = language() === 'en' ? 'zh-CN' : 'en';
   if (!$('sign-in').hidden) showSignIn();
   else if (token()) showSignedIn();
   if (!$('home').hidden) renderHome();
@@ -363,8 +375,8 @@ async function start() {
   const asked = new URLSearchParams(location.search).get('lang');
   setLanguage(asked ?? localStorage.getItem('ledger.lang') ?? 'zh-CN');
   takeTokenFromFragment();
-  translatePage();
   wire();
+  applyLanguage();
   const settings = await fetch('/console/settings').then((r) => (r.ok ? r.json() : null)).catch(() => null);
   if (settings) state.settings = settings;
   time.setZone(state.settings.timeZone);

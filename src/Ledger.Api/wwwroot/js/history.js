@@ -12,7 +12,7 @@ export function renderEvents(list, events, names, selected, onSelect) {
     const words = describeEvent(e, names);
     const current = e.version === selected;
     return el('li', { class: current ? 'selected' : null, 'data-version': e.version },
-      el('button', { type: 'button', class: 'event', 'aria-current': current ? 'step' : null, onclick: () => onSelect(e.version) },
+      el('button', { type: 'button', class: 'event', 'aria-current': current ? 'step' : null, 'data-focus-key': `event:${e.version}`, onclick: () => onSelect(e.version) },
         el('span', { class: 'v' }, `v${e.version}`),
         el('span', { class: 'what' }, el('strong', {}, words.title), words.detail ? ` · ${words.detail}` : ''),
         el('span', { class: 'meta muted small' },

@@ -140,8 +140,10 @@ export function renderTimeline(view, claims, onPick) {
         el('div', { class: 'tl-seg cover', style: { left: x(i.coverFrom), width: w(i.coverFrom, i.coverTo) }, title: `${t('timeline.cover')} ${i.coverFrom} – ${i.coverTo}` }),
         i.illnessCoverFrom > i.coverFrom ? el('div', { class: 'tl-seg waiting', style: { left: x(i.coverFrom), width: w(i.coverFrom, fromDayNumber(dayNumber(i.illnessCoverFrom) - 1)) },
           title: `${t('timeline.waiting')} ${i.coverFrom} – ${fromDayNumber(dayNumber(i.illnessCoverFrom) - 1)}` }) : null,
-        theirs.map((c) => el('button', {
-          type: 'button', class: `tl-claim outcome-${c.outcome ?? 'pending'}`, style: { left: x(c.lossDate) },
+        // Claims of one day sit side by side, so each can be clicked.
+        theirs.map((c, k) => el('button', {
+          type: 'button', class: `tl-claim outcome-${c.outcome ?? 'pending'}`, 'data-focus-key': `claim:${c.claimId}`,
+          style: { left: x(c.lossDate), marginLeft: `${-8 + 12 * theirs.slice(0, k).filter((o) => o.lossDate === c.lossDate).length}px` },
           'aria-label': t('timeline.claim', { date: c.lossDate, person: names.get(c.personId) ?? '?', outcome: t(`cstatus.${c.outcome ?? 'referred'}`) }),
           title: t('timeline.claim', { date: c.lossDate, person: names.get(c.personId) ?? '?', outcome: t(`cstatus.${c.outcome ?? 'referred'}`) }),
           onclick: (e) => { e.stopPropagation(); onPick(c.lossDate); },
@@ -149,7 +151,7 @@ export function renderTimeline(view, claims, onPick) {
     });
     const slider = el('input', {
       type: 'range', min: 0, max: span - 1, step: 1, value: Math.max(0, Math.min(span - 1, daysBetween(start, view.on))),
-      'aria-label': t('timeline.pick', { product: p.productCode }), 'aria-valuetext': view.on, class: 'tl-slider',
+      'aria-label': t('timeline.pick', { product: p.productCode }), 'aria-valuetext': view.on, class: 'tl-slider', 'data-focus-key': `day:${p.policyId}`,
     });
     const shown = el('output', { class: 'muted small' }, t('timeline.on', { on: view.on }));
     slider.addEventListener('input', () => {
