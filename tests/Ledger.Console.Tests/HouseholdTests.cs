@@ -28,10 +28,12 @@ public sealed partial class HouseholdTests(ConsoleFixture fixture) : ConsoleTest
         await page.ClickAsync("#moment-form button[type=submit]");
         await WaitForUrlAsync(page, @"on=2025-04-10");
 
-        var line = await TextAsync(page.Locator(".policy[data-product=MED-FAMILY] .insured > li[data-person=张子墨]"));
+        var answer = page.Locator(".policy[data-product=MED-FAMILY] .insured > li[data-person=张子墨]");
+        var line = await TextAsync(answer);
         Assert.Contains("意外：保障中", line);
         Assert.Contains("疾病：等待期至 2025-04-18（2025-04-19 起保障疾病）", line);
         Assert.Contains("2025-04-10 当日", await page.InnerTextAsync("#household-sub"));
+        await answer.ScrollIntoViewIfNeededAsync();
         await ScreenshotAsync(page, "question-illness.png");
     }
 
