@@ -125,6 +125,8 @@ public sealed partial class HouseholdTests(ConsoleFixture fixture) : ConsoleTest
         Assert.Contains("欠缴 2,600.00", text);
         Assert.Contains("王磊", text);
         Assert.Contains("疾病保险（重疾）", text);
+        // The father's long-term care application waits for an underwriter (89 is outside the automatic band).
+        Assert.Contains("LTC-HOME · 转人工核保", await page.InnerTextAsync(".applications"));
 
         var zhang = await OpenAsync("/console/households/HH00000001?on=2025-04-10");
         var medical = await TextAsync(zhang.Locator(".policy[data-product=MED-FAMILY]"));
@@ -132,6 +134,7 @@ public sealed partial class HouseholdTests(ConsoleFixture fixture) : ConsoleTest
         Assert.Contains("家庭共用免赔额", medical);
         Assert.Contains("已用 10,000.00 / 10,000.00，剩余 0.00", medical);
         Assert.Equal(1, await zhang.Locator(".policy[data-product=MED-FAMILY] .counter .fill.full").CountAsync());
+        await card.ScrollIntoViewIfNeededAsync();
         await ScreenshotAsync(page, "policy-suspended.png");
     }
 

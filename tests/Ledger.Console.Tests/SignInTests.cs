@@ -24,6 +24,8 @@ public sealed class SignInTests(ConsoleFixture fixture) : ConsoleTest(fixture)
 
         Assert.True(await page.IsVisibleAsync("#sign-in"));
         Assert.True(await page.IsVisibleAsync("#dev-token"));
+        Assert.False(await page.IsVisibleAsync("#household"));
+        Assert.False(await page.IsVisibleAsync("#search-form"));
         Assert.Contains("请先登录", await page.InnerTextAsync("#sign-in-problem"));
         Assert.Equal("note", await page.GetAttributeAsync("#sign-in-problem", "class"));
         Assert.Equal(0, await page.Locator(".problem:visible").CountAsync());

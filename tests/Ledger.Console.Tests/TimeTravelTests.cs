@@ -21,6 +21,7 @@ public sealed class TimeTravelTests(ConsoleFixture fixture) : ConsoleTest(fixtur
         Assert.Equal(1, await block.Locator(".tl-claim.outcome-rejected").CountAsync());
         var wang = await OpenAsync("/console/households/HH00000002?on=2025-04-10");
         Assert.Equal(1, await wang.Locator(".tl-block[data-product=CI-CLASSIC] .tl-seg.pstatus-suspended").CountAsync());
+        await block.ScrollIntoViewIfNeededAsync();
         await ScreenshotAsync(page, "timeline.png");
     }
 

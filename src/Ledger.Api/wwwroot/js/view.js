@@ -78,7 +78,10 @@ export function renderPolicies(view) {
   return el('section', { class: 'panel', 'aria-labelledby': 'policies-heading' },
     el('h2', { id: 'policies-heading' }, t('policies.heading')),
     view.policies.length ? el('div', { class: 'cards' }, view.policies.map((p) => policyCard(p, view, names)))
-      : el('p', { class: 'muted' }, t('policies.none')));
+      : el('p', { class: 'muted' }, t('policies.none')),
+    (view.applications ?? []).length ? el('div', { class: 'applications' }, el('h3', {}, t('applications.heading')),
+      el('ul', {}, view.applications.map((a) => el('li', {}, el('strong', {}, a.productCode ?? '?'), ` · ${t(`underwriting.${a.underwriting}`)}`,
+        a.reasons?.length ? ` · ${a.reasons.join(' ')}` : '')))) : null);
 }
 
 function claimCard(c, view, names) {
