@@ -69,9 +69,12 @@ function policyCard(p, view, names) {
       el('ul', { class: 'insured' }, p.vehicles.map((v) => el('li', {}, el('strong', {}, v.plate), ` ${v.coverFrom} – ${v.coverTo} · ${money(v.annualPremium)}`)))) : null,
     el('div', { class: 'counters' }, el('h4', {}, t('policy.counters')),
       bar(t('policy.familyDeductible'), counters.familyDeductible), bar(t('policy.familyLimit'), counters.familyLimit), personBars),
-    el('details', { class: 'ids' }, el('summary', {}, t('policy.ids')),
-      el('p', {}, el('code', {}, p.policyId), ' ', copyButton(p.policyId, t('policy.copy'), t('policy.copied')))));
+    idsOnDemand(p.policyId));
 }
+
+/** Ids stay out of the main view: under a closed "编号" with a copy button, for when someone asks for one. */
+const idsOnDemand = (id, ...more) => el('details', { class: 'ids' }, el('summary', {}, t('policy.ids')), more,
+  el('p', {}, el('code', {}, id), ' ', copyButton(id, t('policy.copy'), t('policy.copied'))));
 
 export function renderPolicies(view) {
   const names = nameMap(view);
@@ -101,9 +104,7 @@ function claimCard(c, view, names) {
         el('td', { class: 'why' }, s.why ?? ''))))),
     c.paid > 0 ? el('p', {}, t('claim.paid', { amount: money(c.paid) })) : null,
     c.recoveryDue > 0 ? el('p', { class: 'warn' }, t('claim.recovery', { amount: money(c.recoveryDue) })) : null,
-    el('details', { class: 'ids' }, el('summary', {}, t('policy.ids')),
-      c.explanation ? el('p', {}, `${t('claim.engine')}: ${c.explanation}`) : null,
-      el('p', {}, el('code', {}, c.claimId), ' ', copyButton(c.claimId, t('policy.copy'), t('policy.copied')))));
+    idsOnDemand(c.claimId, c.explanation ? el('p', {}, `${t('claim.engine')}: ${c.explanation}`) : null));
 }
 
 export function renderClaims(view) {
