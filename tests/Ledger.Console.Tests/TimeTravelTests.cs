@@ -153,7 +153,7 @@ public sealed class TimeTravelTests(ConsoleFixture fixture) : ConsoleTest(fixtur
         Assert.Equal("2025-03-25", await page.InputValueAsync("#on"));
 
         var history = await Fixture.GetJsonAsync("/households/HH00000002/history");
-        var knownAt = history[5].GetProperty("recordedAt").GetString()!;
+        var knownAt = history.EnumerateArray().First(e => e.GetProperty("type").GetString() == "PolicyIssued").GetProperty("recordedAt").GetString()!;
         var known = await OpenAsync($"/console/households/hh00000002?on=2025-04-10&knownAt={Uri.EscapeDataString(knownAt)}");
         Assert.Contains("CI-CLASSIC", await known.InnerTextAsync("#view-body"));
         Assert.DoesNotContain("王磊 · CI-CLASSIC", await known.InnerTextAsync("#view-body")); // the claim was recorded later
