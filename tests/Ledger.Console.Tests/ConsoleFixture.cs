@@ -139,13 +139,16 @@ public sealed class ConsoleFixture : IAsyncLifetime
     {
         var last = "";
         var problem = "";
-        for (var i = 0; i < 20; i++)
+        var unchanged = 0;
+        for (var i = 0; i < 240; i++)
         {
             var now = "";
             try { now = (await GetJsonAsync("/households")).GetRawText(); } catch (HttpRequestException e) { problem = e.Message; }
-            if (now.Length > 0 && now == last && JsonDocument.Parse(now).RootElement.GetArrayLength() >= 4) return;
+            // Four households whose versions have not moved for two seconds: the seeder has finished.
+            unchanged = now.Length > 0 && now == last ? unchanged + 1 : 0;
+            if (unchanged >= 4 && JsonDocument.Parse(now).RootElement.GetArrayLength() >= 4) return;
             last = now;
-            await Task.Delay(1000);
+            await Task.Delay(500);
         }
         throw new TimeoutException($"The demo households were not seeded within two minutes ({problem}; last answer {last}).");
     }
