@@ -87,13 +87,18 @@ export function renderBitemporal(events, selected, onSelect) {
   const eff = events.map((e) => dayNumber(e.effectiveDate ?? dateOfInstant(e.recordedAt)));
   const minE = Math.min(...eff), maxE = Math.max(...eff);
   const px = (i) => L + (W - L - R) * (byOrder ? (events.length === 1 ? 0.5 : i / (events.length - 1)) : (rec[i] - minR) / Math.max(1, maxR - minR));
-  const py = (i) => H - B - (H - B - T) * (maxE === minE ? 0.5 : (eff[i] - minE) / (maxE - minE));
+  const yOf = (day) => H - B - (H - B - T) * (maxE === minE ? 0.5 : (day - minE) / (maxE - minE));
+  const py = (i) => yOf(eff[i]);
+  // Where effective date = recorded date: events on it were recorded as they happened, those below it late.
+  const diagonal = byOrder ? null : el('svg:line', { class: 'diagonal', x1: L, x2: W - R,
+    y1: yOf(dayNumber(dateOfInstant(new Date(minR).toISOString()))), y2: yOf(dayNumber(dateOfInstant(new Date(maxR).toISOString()))) });
   const late = events.filter(isBackdated).length, corr = events.filter(isCorrection).length;
   const fmtDay = (n) => new Date(n * 86400000).toISOString().slice(0, 10);
   const svg = el('svg:svg', { viewBox: `0 0 ${W} ${H}`, class: 'bitemporal', role: 'img',
     'aria-label': `${t('bitemporal.heading')}: ${t('bitemporal.summary', { n: events.length, late, corr })}` },
     el('svg:line', { x1: L, y1: H - B, x2: W - R, y2: H - B, class: 'axis' }),
     el('svg:line', { x1: L, y1: T, x2: L, y2: H - B, class: 'axis' }),
+    diagonal,
     el('svg:text', { x: L - 4, y: T + 8, class: 'tick', 'text-anchor': 'end' }, fmtDay(maxE).slice(0, 7)),
     el('svg:text', { x: L - 4, y: H - B, class: 'tick', 'text-anchor': 'end' }, fmtDay(minE).slice(0, 7)),
     el('svg:text', { x: L, y: H - 6, class: 'tick' }, formatInstant(new Date(minR).toISOString()).slice(0, 16)),
