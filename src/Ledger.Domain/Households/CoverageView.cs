@@ -256,22 +256,14 @@ public sealed record StatusPeriod(PolicyStatus Status, LocalDate From, LocalDate
 {
     public static IReadOnlyList<StatusPeriod> Of(Policy p)
     {
-        var (first, last) = (p.FirstTerm.Start, p.LastTerm.End);
-        // The status can change only on these days (PolicyEvaluator.StatusOn): a term begins or ends, a premium becomes
-        // overdue or its grace ends, money arrives, the policy is reinstated, cancelled or withdrawn.
-        var changes = new SortedSet<LocalDate> { first };
-        foreach (var t in p.Terms) { changes.Add(t.Start); changes.Add(t.End.PlusDays(1)); }
-        foreach (var c in p.Charges) { changes.Add(c.On.PlusDays(1)); changes.Add(c.On.PlusDays(PolicyEvaluator.GraceDays + 1)); }
-        foreach (var e in p.Payments.Concat(p.Credits)) changes.Add(e.On);
-        foreach (var r in p.Reinstatements) changes.Add(r);
-        if (p.CancelledAfter is { } cancelled) changes.Add(cancelled.PlusDays(1));
         var periods = new List<StatusPeriod>();
-        foreach (var day in changes.Where(d => d >= first && d <= last))
+        // Day by day, as the rules evaluate a date: whatever a status depends on (payments, credits, deductions from
+        // claims, reinstatements) is taken into account without listing it here. Terms span a year or a few.
+        for (var day = p.FirstTerm.Start; day <= p.LastTerm.End; day = day.PlusDays(1))
         {
             var status = p.StatusOn(day);
-            if (periods.Count > 0) periods[^1] = periods[^1] with { To = day.PlusDays(-1) };
-            if (periods.Count > 0 && periods[^1].Status == status) periods[^1] = periods[^1] with { To = last };
-            else periods.Add(new StatusPeriod(status, day, last));
+            if (periods.Count > 0 && periods[^1].Status == status) periods[^1] = periods[^1] with { To = day };
+            else periods.Add(new StatusPeriod(status, day, day));
         }
         return periods;
     }
