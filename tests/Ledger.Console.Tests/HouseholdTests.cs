@@ -125,8 +125,6 @@ public sealed partial class HouseholdTests(ConsoleFixture fixture) : ConsoleTest
         Assert.Contains("欠缴 2,600.00", text);
         Assert.Contains("王磊", text);
         Assert.Contains("疾病保险（重疾）", text);
-        // The father's long-term care application waits for an underwriter (89 is outside the automatic band).
-        Assert.Contains("LTC-HOME · 转人工核保", await page.InnerTextAsync(".applications"));
 
         var zhang = await OpenAsync("/console/households/HH00000001?on=2025-04-10");
         var medical = await TextAsync(zhang.Locator(".policy[data-product=MED-FAMILY]"));
@@ -136,6 +134,17 @@ public sealed partial class HouseholdTests(ConsoleFixture fixture) : ConsoleTest
         Assert.Equal(1, await zhang.Locator(".policy[data-product=MED-FAMILY] .counter .fill.full").CountAsync());
         await card.ScrollIntoViewIfNeededAsync();
         await ScreenshotAsync(page, "policy-suspended.png");
+    }
+
+    [Fact]
+    public async Task A_referred_application_shows_while_it_waits_for_an_underwriter()
+    {
+        // The father's long-term care application (89 is outside the automatic band), as known when it was referred.
+        var history = await Fixture.GetJsonAsync("/households/HH00000002/history");
+        var referred = history.EnumerateArray().First(e => e.GetProperty("type").GetString() == "UnderwritingDecided"
+                                                           && e.GetProperty("data").GetProperty("outcome").GetString() == "referred");
+        var page = await OpenAsync($"/console/households/HH00000002?on=2025-04-10&knownAt={Uri.EscapeDataString(referred.GetProperty("recordedAt").GetString()!)}");
+        Assert.Contains("LTC-HOME · 转人工核保", await page.InnerTextAsync(".applications"));
     }
 
     [Fact]

@@ -78,7 +78,7 @@ export function diffViews(before, after) {
  * points far below it are backdated facts, corrections are drawn apart.
  */
 export function renderBitemporal(events, selected, onSelect) {
-  const W = 360, H = 190, L = 46, B = 22, T = 8, R = 8;
+  const W = 360, H = 190, L = 54, B = 22, T = 8, R = 8;
   if (!events.length) return el('p', { class: 'muted' }, t('history.loading'));
   const rec = events.map((e) => Date.parse(e.recordedAt));
   const minR = Math.min(...rec), maxR = Math.max(...rec);
