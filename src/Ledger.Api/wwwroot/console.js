@@ -1,16 +1,16 @@
 // Ledger support console: read-only, over the ledger's HTTP API. Plain ES modules, no build step.
 // The address is the state: /console/households/HH00000001?on=2025-04-10&knownAt=2025-03-21T02:00:00Z&version=12
 // opens exactly that view, so a link pasted by a colleague (or another tool) shows the same thing.
-import { t, setLanguage, language, translatePage } from './i18n.js';
-import * as time from './time.js';
-import { $, el } from './dom.js';
-import { renderMembers, renderPolicies, renderClaims, renderTimeline } from './view.js';
-import { renderEvents, diffViews, renderBitemporal, claimsFromHistory } from './history.js';
-import { namesFromHistory, describeEvent } from './words.js';
+import { t, setLanguage, language, translatePage } from './js/i18n.js';
+import * as time from './js/time.js';
+import { $, el } from './js/dom.js';
+import { renderMembers, renderPolicies, renderClaims, renderTimeline } from './js/view.js';
+import { renderEvents, diffViews, renderBitemporal, claimsFromHistory } from './js/history.js';
+import { namesFromHistory, describeEvent } from './js/words.js';
 
 const TOKEN = 'ledger.token';
 const state = { settings: { developmentSignIn: false, timeZone: 'Asia/Shanghai', today: null }, route: { key: null },
-  events: [], eventsKey: null, view: null, prev: null, results: [], seq: 0, signInProblem: null };
+  events: [], eventsKey: null, view: null, prev: null, results: [], seq: 0, searchSeq: 0, signInProblem: null };
 
 // ---- Tokens and the API ------------------------------------------------------------------------------------
 class AuthProblem extends Error {
@@ -166,8 +166,11 @@ async function loadHome(query = '') {
   if (/^hh\d+$/i.test(text)) q.set('number', text.toUpperCase());
   else if (text) { q.set('name', text); q.set('limit', '500'); } else q.set('limit', '50');
   $('search-status').textContent = t('search.searching');
+  const seq = ++state.searchSeq;
   try {
-    state.results = await api(`/households?${q}`);
+    const results = await api(`/households?${q}`);
+    if (seq !== state.searchSeq) return; // a newer search (or the first list, answering late) is not shown over it
+    state.results = results;
     renderHome();
     if (q.has('number') && state.results.length === 1) navigate({ key: state.results[0].householdNumber, on: '', knownAt: '', version: null }, true);
   } catch (e) {
