@@ -166,6 +166,7 @@ async function loadHome(query = '') {
   if (/^hh\d+$/i.test(text)) q.set('number', text.toUpperCase());
   else if (text) { q.set('name', text); q.set('limit', '500'); } else q.set('limit', '50');
   $('search-status').textContent = t('search.searching');
+  $('results').replaceChildren(); // no earlier list may pass for the answer to this search
   const seq = ++state.searchSeq;
   try {
     const results = await api(`/households?${q}`);
