@@ -187,6 +187,7 @@ public static class LedgerSetup
         Ledger.Api.Audit.AuditEndpoints.Map(app);
         Ledger.Api.Audit.FhirExport.Map(app);
         Ledger.Api.Security.AccessLog.Map(app);
+        Ledger.Api.SupportConsole.ConsoleEndpoints.Map(app);
         return app;
     }
 }

@@ -1,422 +1,391 @@
-'use strict';
-// Ledger support console. Read-only. location.hash is the single source of truth for what is on screen,
-// so a pasted link (#/households/HH00000001?version=3) shows a colleague exactly the same thing.
-// Everything from the API is inserted as text nodes (never innerHTML): names and reasons are user input.
+// Ledger support console: read-only, over the ledger's HTTP API. Plain ES modules, no build step.
+// The address is the state: /console/households/HH00000001?on=2025-04-10&knownAt=2025-03-21T02:00:00Z&version=12
+// opens exactly that view, so a link pasted by a colleague (or another tool) shows the same thing.
+import { t, setLanguage, language, translatePage } from './js/i18n.js';
+import * as time from './js/time.js';
+import { $, el } from './js/dom.js';
+import { renderMembers, renderPolicies, renderClaims, renderTimeline } from './js/view.js';
+import { renderEvents, diffViews, renderBitemporal, claimsFromHistory } from './js/history.js';
+import { namesFromHistory, describeEvent } from './js/words.js';
 
-const $ = (id) => document.getElementById(id);
-const STATUS_LABELS = { member: 'Member', notYetJoined: 'Not yet joined', left: 'Left' };
-const NARROW = window.matchMedia('(max-width: 760px)');
+const TOKEN = 'ledger.token';
+const state = { settings: { developmentSignIn: false, timeZone: 'Asia/Shanghai', today: null }, route: { key: null },
+  events: [], eventsKey: null, view: null, prev: null, results: [], seq: 0, searchSeq: 0, signInProblem: null };
 
-const state = { route: null, loadedKey: null, events: [], results: [], view: null, etag: null };
-let viewCtl = null, historyCtl = null, searchCtl = null, applyTimer = 0;
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v == null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children.flat(Infinity)) if (c != null) node.append(c instanceof Node ? c : String(c));
-  return node;
+// ---- Tokens and the API ------------------------------------------------------------------------------------
+class AuthProblem extends Error {
+  constructor(kind, what) { super(kind); this.kind = kind; this.what = what; }
 }
-
-// ---- API ------------------------------------------------------------------------------------------
 class ApiError extends Error {
-  constructor(problem) { super(problem.title || 'Request failed'); this.problem = problem; }
+  constructor(status, problem) { super(problem?.title ?? 'error'); this.status = status; this.problem = problem ?? {}; }
 }
 
-async function api(path, signal) {
-  // The API needs a bearer token (support role): pasted once, kept for this browser tab only.
-  const token = sessionStorage.getItem('ledger.token');
-  const headers = { Accept: 'application/json, application/problem+json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(path, { headers, signal }).catch((e) => {
-    throw e.name === 'AbortError' ? e : new ApiError({ title: 'The API did not answer.', detail: `${path}: ${e.message}` });
-  });
-  const isJson = /json/i.test(res.headers.get('Content-Type') || '');
-  const body = isJson ? await res.json().catch(() => null) : null;
-  signal?.throwIfAborted(); // an abort while reading the body is not a malformed answer
-  if (!res.ok) {
-    // Not every failure is a problem document: a proxy's HTML 502, or an empty 404 from status-code pages.
-    const problem = body && typeof body === 'object' ? body
-      : { title: res.statusText || 'Request failed', detail: `${path} answered without problem details.` };
-    throw new ApiError({ status: res.status, ...problem });
+const token = () => sessionStorage.getItem(TOKEN);
+
+/** The claims of a JWT (not verified: only the ledger can do that), or null when it is not one. */
+function tokenClaims(jwt) {
+  const parts = String(jwt).split('.');
+  if (parts.length !== 3) return null;
+  try {
+    const bytes = Uint8Array.from(atob(parts[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch { return null; }
+}
+const rolesOf = (claims) => [].concat(claims?.role ?? claims?.roles ?? []).join(', ');
+const expired = (claims) => claims?.exp != null && claims.exp * 1000 <= Date.now();
+
+async function api(path) {
+  const jwt = token();
+  if (!jwt) throw new AuthProblem('missing');
+  const res = await fetch(path, { headers: { Accept: 'application/json', Authorization: `Bearer ${jwt}` } }).catch(() => null);
+  if (!res) throw new ApiError(0, { detail: t('error.unreachable') });
+  if (res.status === 401) throw new AuthProblem(expired(tokenClaims(jwt)) ? 'expired' : 'rejected');
+  if (res.status === 403) throw new AuthProblem('forbidden', /\/history/.test(path) ? 'history' : 'view');
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, body);
+  return body;
+}
+
+function signInProblemText(p) {
+  const claims = p.claims ?? tokenClaims(token() ?? '');
+  switch (p.kind) {
+    case 'missing': return null;
+    case 'expired': return t('signin.expired', { at: claims?.exp ? time.formatInstant(new Date(claims.exp * 1000).toISOString()) : '' });
+    case 'forbidden': return t('signin.forbidden', { roles: rolesOf(claims) || '—', what: t(`signin.forbidden.what.${p.what}`) });
+    case 'malformed': return t('signin.malformed');
+    case 'empty': return t('signin.empty');
+    case 'dev': return t('signin.devFailed', { detail: p.what });
+    default: return t('signin.rejected');
   }
-  if (!isJson || body == null) throw new ApiError({ title: 'Unexpected answer.', detail: `${path} did not answer JSON.` });
-  return { body, etag: res.headers.get('ETag') };
 }
 
-const clearErrors = () => $('alert').replaceChildren();
-
-function showError(err) {
-  if (err?.name === 'AbortError') return; // superseded by a newer request, not a failure
-  if (!(err instanceof ApiError)) console.error(err);
-  const p = err instanceof ApiError ? err.problem : { title: 'The console hit an unexpected error.', detail: String(err?.message ?? err) };
-  // The view and the history usually fail together (an unknown household): say it once.
-  const signature = JSON.stringify([p.title, p.detail, p.errors]);
-  if ([...$('alert').children].some((c) => c.dataset.signature === signature)) return;
-  const meta = [p.status, p.code].filter(Boolean).join(' · ');
-  const box = el('div', { class: 'problem', 'data-signature': signature },
-    el('strong', {}, p.title || 'Error'), meta ? el('span', { class: 'muted' }, ` (${meta})`) : null,
-    p.detail ? el('p', {}, p.detail) : null);
-  if (p.errors && typeof p.errors === 'object') box.append(el('ul', {}, Object.entries(p.errors).map(([field, messages]) =>
-    el('li', {}, el('code', {}, field), ': ', [].concat(messages).join(' ')))));
-  const dismiss = () => { box.remove(); $('main').focus({ preventScroll: true }); };
-  box.append(el('button', { type: 'button', class: 'link', onclick: dismiss }, 'Dismiss'));
-  $('alert').append(box);
+function handleError(e) {
+  if (e instanceof AuthProblem) {
+    // A token the ledger refused is no use: ask for another, staying on the same address.
+    e.claims = tokenClaims(token() ?? '');
+    if (e.kind !== 'missing') sessionStorage.removeItem(TOKEN);
+    state.signInProblem = e.kind === 'missing' ? null : e;
+    showSignIn();
+    return;
+  }
+  const p = e instanceof ApiError ? e.problem : { detail: String(e?.message ?? e) };
+  const text = e.status === 404 ? t('error.notFound', { key: state.route.key ?? '', detail: p.detail ?? p.title ?? '' })
+    : t('error.generic', { detail: p.detail ?? p.title ?? e.status });
+  showAlert(text);
+  if (e.status === 404) $('household').hidden = true;
 }
 
-// ---- Routing ----------------------------------------------------------------------------------------
-// Household numbers are matched exactly by the list endpoint, so normalise the case people type.
+function showAlert(text) {
+  const box = el('div', { class: 'problem' }, el('p', {}, text),
+    el('button', { type: 'button', class: 'small', onclick: () => { box.remove(); $('main').focus(); } }, t('error.dismiss')));
+  $('alert').replaceChildren(box);
+}
+
+// ---- Addresses ----------------------------------------------------------------------------------------------
 const normaliseKey = (key) => (/^hh\d+$/i.test(key) ? key.toUpperCase() : key);
 
-function parseHash() {
-  const m = /^#\/households\/([^?]+)(?:\?(.*))?$/.exec(location.hash);
-  if (!m) return null;
-  let key;
-  try { key = decodeURIComponent(m[1]); } catch { return null; }
-  const q = new URLSearchParams(m[2] ?? '');
+function parseRoute() {
+  const m = /^\/console\/households\/([^/]+)\/?$/.exec(location.pathname);
+  if (!m) return { key: null };
+  const q = new URLSearchParams(location.search);
   const version = Number.parseInt(q.get('version') ?? '', 10);
-  return { key: normaliseKey(key), version: version > 0 ? version : null, on: q.get('on') ?? '', knownAt: q.get('knownAt') ?? '' };
+  let key;
+  try { key = normaliseKey(decodeURIComponent(m[1])); } catch { return { key: null }; }
+  return { key, on: q.get('on') ?? '', knownAt: q.get('knownAt') ?? '', version: version > 0 ? version : null };
 }
 
-function hashFor({ key, version, on, knownAt }) {
+function urlFor(r) {
+  if (!r.key) return '/console/';
   const q = new URLSearchParams();
-  if (version) q.set('version', version);
-  if (on) q.set('on', on);
-  if (knownAt && !version) q.set('knownAt', knownAt); // replay is by version; knownAt would be ignored
-  return `#/households/${encodeURIComponent(key)}${q.toString() ? `?${q}` : ''}`;
+  if (r.on) q.set('on', r.on);
+  if (r.knownAt && !r.version) q.set('knownAt', r.knownAt);
+  if (r.version) q.set('version', r.version);
+  return `/console/households/${encodeURIComponent(r.key)}${q.size ? `?${q}` : ''}`;
 }
 
-// Opening a household pushes a browser-history entry (Back returns to the previous one); stepping through
-// versions or dates replaces it, so Back is not a long walk through every step of a replay.
+/** Opening a household adds a browser-history entry; stepping versions and dates replaces it (Back stays useful). */
 function navigate(change, push = false) {
-  const hash = hashFor({ ...state.route, ...change });
-  if (push && hash !== location.hash) { location.hash = hash; return; } // the hashchange listener routes
-  history.replaceState(null, '', hash);
+  const url = urlFor({ ...state.route, ...change });
+  if (push) history.pushState(null, '', url); else history.replaceState(null, '', url);
   route();
 }
 
-function openHousehold(key) {
-  navigate({ key: normaliseKey(key), version: null, on: '', knownAt: '' }, true);
-  // On a narrow screen the household is below the results; take keyboard and screen-reader users there.
-  if (NARROW.matches) $('main').focus();
+/** A token handed over in the fragment (#token=...) never reached the server; keep it, then drop it from the address. */
+function takeTokenFromFragment() {
+  const legacy = /^#\/households\/([^?]+)(?:\?(.*))?$/.exec(location.hash);
+  if (legacy) history.replaceState(null, '', `/console/households/${legacy[1]}${legacy[2] ? `?${legacy[2]}` : ''}`);
+  const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (!m) return;
+  try { sessionStorage.setItem(TOKEN, decodeURIComponent(m[1])); } catch { /* storage refused: stay signed out */ }
+  history.replaceState(null, '', location.pathname + location.search);
 }
 
-function route() {
-  const r = parseHash();
-  state.route = r;
-  clearErrors();
-  renderResults();
-  $('empty').hidden = !!r;
-  $('household').hidden = !r;
-  if (!r) { document.title = 'Ledger · support console'; return; }
-  if (r.key !== state.loadedKey) {
-    [state.loadedKey, state.events] = [r.key, []];
-    renderTimeline();
-    loadHistory();
-  }
-  syncControls();
-  updateReplay();
-  loadView();
+// ---- Screens ------------------------------------------------------------------------------------------------
+function showOnly(id) {
+  for (const s of ['sign-in', 'home', 'household']) $(s).hidden = s !== id;
 }
 
-// ---- Search ------------------------------------------------------------------------------------------
-async function search(text) {
-  const t = text.trim();
-  if (/^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(t)) { openHousehold(t); return; } // an id, pasted from a log
-  searchCtl?.abort();
-  searchCtl = new AbortController();
+function showSignIn() {
+  showOnly('sign-in');
+  $('search-form').hidden = true;
+  $('sign-out').hidden = true;
+  $('signed-in').textContent = '';
+  $('dev-sign-in').hidden = !state.settings.developmentSignIn;
+  const problem = state.signInProblem ? signInProblemText(state.signInProblem) : null;
+  const note = $('sign-in-problem');
+  // No error before the user has done anything: a first visit only explains what to do.
+  if (problem) { note.textContent = problem; note.className = 'problem'; note.hidden = false; }
+  else if (state.route.key) {
+    note.textContent = t('signin.missing', { dev: state.settings.developmentSignIn ? t('signin.missing.dev') : '' });
+    note.className = 'note'; note.hidden = false;
+  } else note.hidden = true;
+}
+
+function showSignedIn() {
+  const claims = tokenClaims(token());
+  $('signed-in').textContent = t('signin.as', { name: claims?.name ?? claims?.sub ?? '?', roles: rolesOf(claims) });
+  $('sign-out').hidden = false;
+  $('search-form').hidden = false;
+}
+
+async function route() {
+  state.route = parseRoute();
+  $('alert').replaceChildren();
+  if (!token()) { showSignIn(); return; }
+  state.signInProblem = null;
+  showSignedIn();
+  if (!state.route.key) { showOnly('home'); await loadHome(); return; }
+  showOnly('household');
+  await loadHousehold();
+}
+
+// ---- Home and search ----------------------------------------------------------------------------------------
+async function loadHome(query = '') {
   const q = new URLSearchParams();
-  // The API applies the name filter after taking the `limit` newest households, so widen it for names.
-  if (/^hh\d+$/i.test(t)) q.set('number', t.toUpperCase());
-  else if (t) { q.set('name', t); q.set('limit', '500'); }
-  else q.set('limit', '50');
-  $('search-status').textContent = 'Searching…';
+  const text = query.trim();
+  if (/^hh\d+$/i.test(text)) q.set('number', text.toUpperCase());
+  else if (text) { q.set('name', text); q.set('limit', '500'); } else q.set('limit', '50');
+  $('search-status').textContent = t('search.searching');
+  $('results').replaceChildren(); // no earlier list may pass for the answer to this search
+  const seq = ++state.searchSeq;
   try {
-    const { body } = await api(`/households?${q}`, searchCtl.signal);
-    state.results = Array.isArray(body) ? body : [];
-    renderResults();
-    const n = state.results.length;
-    $('search-status').textContent = (n === 0 ? 'No household matches.' : `${n} household${n === 1 ? '' : 's'}, newest first.`)
-      + (q.has('name') ? ' Names are searched among the newest 500 households.' : '');
-    if (q.has('number') && n === 1) openHousehold(state.results[0].householdNumber);
+    const results = await api(`/households?${q}`);
+    if (seq !== state.searchSeq) return; // a newer search (or the first list, answering late) is not shown over it
+    state.results = results;
+    renderHome();
+    if (q.has('number') && state.results.length === 1) navigate({ key: state.results[0].householdNumber, on: '', knownAt: '', version: null }, true);
   } catch (e) {
-    if (e.name !== 'AbortError') $('search-status').textContent = 'Search failed.';
-    showError(e);
+    $('search-status').textContent = t('search.failed');
+    handleError(e);
   }
 }
 
-function renderResults() {
-  const key = state.route?.key?.toLowerCase();
-  const current = (h) => key != null && (key === h.householdNumber?.toLowerCase() || key === String(h.householdId).toLowerCase());
+function renderHome() {
+  const n = state.results.length;
+  $('search-status').textContent = n ? t('search.count', { n }) : t('search.none');
   $('results').replaceChildren(...state.results.map((h) => el('li', {},
-    el('button', { type: 'button', class: 'result', 'aria-current': current(h) ? 'true' : null, onclick: () => openHousehold(h.householdNumber) },
-      el('span', { class: 'number' }, h.householdNumber),
-      el('span', { class: 'holder' }, h.holderName || '—'),
-      el('span', { class: 'muted small' }, `${h.members} member${h.members === 1 ? '' : 's'} · opened ${h.openedOn} · v${h.version}`)))));
+    el('a', { class: 'result', href: urlFor({ key: h.householdNumber }), onclick: (e) => { e.preventDefault(); navigate({ key: h.householdNumber, on: '', knownAt: '', version: null }, true); } },
+      el('strong', { class: 'number' }, h.householdNumber), ' ', el('span', {}, h.holderName),
+      el('span', { class: 'muted small' }, ` · ${t('households.members', { n: h.members })} · ${t('households.opened', { date: h.openedOn })}`)))));
 }
 
-// ---- View panel ----------------------------------------------------------------------------------------
-async function loadView() {
+// ---- Household ----------------------------------------------------------------------------------------------
+async function loadHousehold() {
+  const seq = ++state.seq;
   const r = state.route;
-  viewCtl?.abort();
-  const ctl = (viewCtl = new AbortController());
   const base = `/households/${encodeURIComponent(r.key)}`;
   const q = new URLSearchParams();
   if (r.on) q.set('on', r.on);
-  let path = base;
-  if (r.version) path = `${base}/history/${r.version}`;
-  else if (r.on || r.knownAt) path = `${base}/coverage`;
   if (r.knownAt && !r.version) q.set('knownAt', r.knownAt);
-  if (q.toString()) path += `?${q}`;
-  $('view-panel').setAttribute('aria-busy', 'true');
+  const path = r.version ? `${base}/history/${r.version}` : `${base}/coverage`;
+  $('household').setAttribute('aria-busy', 'true');
   try {
-    const { body, etag } = await api(path, ctl.signal);
-    renderView(body, etag);
-    // The live view can be newer than the timeline (someone wrote meanwhile): keep the two in step.
-    const last = state.events.at(-1);
-    if (!r.version && !r.knownAt && last && body.version > last.version) loadHistory();
+    const history = state.eventsKey === r.key ? Promise.resolve(state.events) : api(`${base}/history`);
+    const [events, view] = await Promise.all([history, api(q.size ? `${path}?${q}` : path)]);
+    // What a version changed is the view after it against the view before it, on the same date.
+    const prev = r.version > 1 ? await api(`${base}/history/${r.version - 1}?on=${view.on}`) : null;
+    if (seq !== state.seq) return; // a newer step superseded this one
+    Object.assign(state, { events, eventsKey: r.key, view, prev });
+    if (!r.version && !r.knownAt && events.length && view.version > events.at(-1).version) state.eventsKey = null; // written meanwhile
+    renderHousehold();
   } catch (e) {
-    if (e.name !== 'AbortError') renderViewUnavailable();
-    showError(e);
+    if (seq === state.seq) handleError(e);
   } finally {
-    if (viewCtl === ctl) $('view-panel').removeAttribute('aria-busy');
+    if (seq === state.seq) $('household').removeAttribute('aria-busy');
   }
 }
 
-function renderView(view, etag) {
-  const r = state.route;
-  Object.assign(state, { view, etag });
-  // Without `on` the server uses its business calendar's today, which may differ from this browser's.
-  if (!r.on && view.on) $('on').value = view.on;
-  document.title = `${view.householdNumber} · Ledger support`;
-  $('view-heading').textContent = `${view.householdNumber}: ${r.version ? `as it stood after version ${r.version}`
-    : view.knownAt ? `as known at ${view.knownAt}` : 'as known now'}, on ${view.on}`;
-  const members = Array.isArray(view.members) ? view.members : [];
-  const holder = members.find((m) => m.personId === view.holderId);
-  facts($('summary'), [
-    ['Household id', view.householdId], ['Version', etag ? `${view.version} (ETag ${etag})` : view.version],
-    ['On', view.on], ['Known at', view.knownAt ?? 'now'], ['Opened on', view.openedOn], ['Holder', holder?.name],
-  ]);
-  const parts = [el('h3', {}, 'Members'), membersTable(view, members)];
-  // Later API versions add arrays such as policies and claims; show any of them without knowing their shape.
-  for (const [name, value] of Object.entries(view)) {
-    if (name === 'members' || !Array.isArray(value)) continue;
-    parts.push(el('h3', {}, humanise(name)), value.length ? genericTable(humanise(name), value) : el('p', { class: 'muted' }, 'None.'));
+function renderHousehold() {
+  // Re-rendering replaces elements: keep the keyboard focus on the control the agent was using.
+  const focusKey = document.activeElement?.dataset?.focusKey;
+  drawHousehold();
+  if (focusKey) document.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus({ preventScroll: true });
+}
+
+function drawHousehold() {
+  const { view, events, route: r } = state;
+  const holder = view.members.find((m) => m.personId === view.holderId);
+  document.title = `${view.householdNumber} · ${t('app.title')}`;
+  $('household-heading').textContent = t('view.heading', { number: view.householdNumber, holder: holder?.name ?? '' });
+  const known = r.version ? t('view.known.version', { version: r.version })
+    : view.knownAt ? t('view.known.at', { at: `${time.formatInstant(view.knownAt)}` }) : t('view.known.now');
+  $('household-sub').textContent = t('view.asOf', { on: view.on, known });
+
+  $('on').value = view.on;
+  const zoned = r.knownAt ? time.toZonedInputs(r.knownAt) : { date: '', time: '' };
+  $('known-date').value = zoned.date;
+  $('known-time').value = zoned.time;
+  $('zone').textContent = t('moment.zone', { zone: time.getZone() });
+  renderMoments(events, r);
+
+  const onPick = (date) => navigate({ on: date });
+  const cut = r.version ? events.filter((e) => e.version <= r.version)
+    : view.knownAt ? events.filter((e) => Date.parse(e.recordedAt) <= Date.parse(view.knownAt)) : events;
+  $('view-body').replaceChildren(renderMembers(view), renderPolicies(view), renderTimeline(view, claimsFromHistory(cut), onPick), renderClaims(view));
+
+  const selected = r.version ?? (view.knownAt ? view.version : null);
+  const slider = $('version-slider');
+  slider.max = String(Math.max(1, events.length));
+  slider.value = String(r.version ?? view.version);
+  slider.setAttribute('aria-valuetext', `v${slider.value}`);
+  $('prev').disabled = (r.version ?? events.length + 1) <= 1;
+  $('next').disabled = !r.version || r.version >= events.length;
+  $('live').disabled = !r.version && !r.knownAt;
+  $('position').textContent = r.version ? t('history.position', { version: r.version, total: events.length })
+    : t('history.position.live', { total: events.length });
+  $('changes').replaceChildren(...(r.version ? diffViews(state.prev, view) : [t('history.changed.live')]).map((line) => el('li', {}, line)));
+  const select = (version) => navigate({ version, knownAt: '' });
+  $('bitemporal').replaceChildren(renderBitemporal(events, selected, select));
+  const list = $('events');
+  const names = namesFromHistory(events);
+  renderEvents(list, events, names, selected, select);
+  for (const li of list.children) {
+    if (view.knownAt && Date.parse(events[Number(li.dataset.version) - 1]?.recordedAt) > Date.parse(view.knownAt)) li.classList.add('unknown');
   }
-  $('view-body').replaceChildren(...parts);
+  revealSelected(list);
 }
 
-function renderViewUnavailable() {
-  // A stale view under a new heading would tell support staff the wrong coverage; show nothing instead.
-  state.view = null;
-  $('view-heading').textContent = `${state.route.key}: no view`;
-  $('summary').replaceChildren();
-  $('view-body').replaceChildren(el('p', { class: 'muted' }, 'No view to show: the request failed (see the message above).'));
+/** Scroll the event list, never the page, so the view stays where the agent is looking. */
+function revealSelected(list) {
+  const row = list.querySelector('li.selected');
+  if (!row) return;
+  const [box, item] = [list.getBoundingClientRect(), row.getBoundingClientRect()];
+  if (item.top < box.top) list.scrollTop -= box.top - item.top;
+  else if (item.bottom > box.bottom) list.scrollTop += item.bottom - box.bottom;
 }
 
-function membersTable(view, members) {
-  if (!members.length) return el('p', { class: 'muted' }, 'No members.');
-  const showIds = $('show-ids').checked;
-  return table('Members', ['Name', 'Relationship', 'Date of birth', 'Age', 'ID number', 'Joined on', 'Left on', 'Leave cause', 'Status'],
-    members.map((m) => [
-      el('span', { title: `Person ${m.personId}` }, m.name, m.personId === view.holderId ? el('span', { class: 'tag' }, 'holder') : null),
-      m.relationship, m.dateOfBirth, m.age, showIds ? m.idNumber : mask(m.idNumber),
-      m.joinedOn, m.leftOn, m.leaveCause, statusBadge(m.status),
-    ]));
-}
-
-// ID numbers are personal data; show only the tail unless the agent asks, e.g. to compare with a caller's.
-const mask = (id) => (id ? `•••• ${String(id).slice(-4)}` : null);
-
-function statusBadge(status) {
-  const known = Object.hasOwn(STATUS_LABELS, status);
-  return el('span', { class: known ? `badge badge-${status}` : 'badge' }, known ? STATUS_LABELS[status] : status);
-}
-
-function facts(dl, pairs) {
-  dl.replaceChildren(...pairs.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v ?? '—')]));
-}
-
-function table(caption, headers, rows) {
-  return el('div', { class: 'table-wrap', role: 'region', 'aria-label': caption, tabindex: '0' },
-    el('table', {},
-      el('caption', { class: 'sr-only' }, caption),
-      el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, h)))),
-      el('tbody', {}, rows.map((cells) => el('tr', {}, cells.map((c) => el('td', {}, c ?? '—')))))));
-}
-
-function genericTable(caption, items) {
-  const isObj = (v) => v != null && typeof v === 'object' && !Array.isArray(v);
-  const cols = [...new Set(items.flatMap((it) => (isObj(it) ? Object.keys(it) : ['value'])))];
-  const cell = (v) => (v == null ? null : typeof v === 'object' ? JSON.stringify(v) : v);
-  return table(caption, cols.map(humanise), items.map((it) => cols.map((c) => cell(isObj(it) ? it[c] : it))));
-}
-
-// camelCase API names to headings: dateOfBirth -> "Date of birth".
-const humanise = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().replace(/^./, (c) => c.toUpperCase());
-
-// ---- View controls ---------------------------------------------------------------------------------------
-// datetime-local has no zone: the agent types local time, the API wants a UTC instant.
-const toUtcIso = (local) => { const d = new Date(local); return Number.isNaN(d.getTime()) ? '' : d.toISOString().replace('.000Z', 'Z'); };
-
-function toLocalInput(iso) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  // Shift by the zone offset so toISOString prints local wall-clock time, as the input expects.
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
-}
-
-function syncControls() {
-  const r = state.route;
-  $('on').value = r.on;
-  $('known-at').value = r.knownAt ? toLocalInput(r.knownAt) : '';
-  $('known-at').disabled = !!r.version;
-  updateKnownAtHint();
-}
-
-function updateKnownAtHint() {
-  const input = $('known-at');
-  const iso = input.value ? toUtcIso(input.value) : '';
-  $('known-at-hint').textContent = input.disabled ? 'Not used while replaying a version.' : iso ? `= ${iso}` : 'Empty: as known now.';
-}
-
-function applyControls() {
-  clearTimeout(applyTimer);
-  const change = { on: $('on').value };
-  if (!$('known-at').disabled) change.knownAt = $('known-at').value ? toUtcIso($('known-at').value) : '';
-  navigate(change);
-}
-
-// ---- History timeline and replay --------------------------------------------------------------------------
-async function loadHistory() {
-  historyCtl?.abort();
-  historyCtl = new AbortController();
-  $('history-status').textContent = 'Loading…';
-  try {
-    const { body } = await api(`/households/${encodeURIComponent(state.loadedKey)}/history`, historyCtl.signal);
-    state.events = (Array.isArray(body) ? body : []).slice().sort((a, b) => a.version - b.version);
-    $('history-status').textContent = `${state.events.length} event${state.events.length === 1 ? '' : 's'}.`;
-    renderTimeline();
-  } catch (e) {
-    if (e.name !== 'AbortError') $('history-status').textContent = 'History could not be loaded.';
-    showError(e);
+function renderMoments(events, r) {
+  // One entry per recorded instant (a command's events share one): "as known right after it".
+  const seen = new Map();
+  for (const e of events) seen.set(e.recordedAt, e);
+  const names = namesFromHistory(events);
+  const options = [el('option', { value: '' }, t('moment.quick.none'))];
+  for (const [at, e] of seen) {
+    options.push(el('option', { value: at, selected: r.knownAt && Date.parse(r.knownAt) === Date.parse(at) ? true : null },
+      t('moment.quick.after', { version: e.version, at: time.formatInstant(at), type: describeEvent(e, names).title })));
   }
-}
-
-function renderTimeline() {
-  $('history-body').replaceChildren(...state.events.map((e) => el('tr', { 'data-version': e.version, onclick: () => navigate({ version: e.version }) },
-    el('td', {}, el('button', { type: 'button', class: 'link', 'aria-label': `Version ${e.version}: ${e.type}` }, `v${e.version}`)),
-    el('td', {}, e.type), el('td', {}, e.effectiveDate), instantCell(e.recordedAt), el('td', {}, e.actor), el('td', {}, e.reason))));
-  updateReplay();
-}
-
-function instantCell(iso) {
-  const d = new Date(iso);
-  return el('td', {}, el('time', { datetime: iso, title: Number.isNaN(d.getTime()) ? null : `Local: ${d.toLocaleString()}` }, iso));
-}
-
-function updateReplay() {
-  const r = state.route;
-  if (!r) return;
-  const ev = state.events;
-  const i = ev.findIndex((e) => e.version === r.version);
-  let selected = null;
-  for (const tr of $('history-body').rows) {
-    const on = Number(tr.dataset.version) === r.version;
-    tr.classList.toggle('selected', on);
-    const button = tr.querySelector('button');
-    if (on) { button.setAttribute('aria-current', 'step'); selected = tr; } else button.removeAttribute('aria-current');
-  }
-  $('first').disabled = $('prev').disabled = !ev.length || i === 0;
-  $('next').disabled = i < 0 || i === ev.length - 1;
-  $('live').disabled = !r.version;
-  $('position').textContent = r.version ? `Version ${r.version} of ${ev.length || '…'}` : `Live view${ev.length ? ` (${ev.length} versions)` : ''}`;
-  renderEventDetail(i >= 0 ? ev[i] : null);
-  if (selected) revealRow(selected);
-}
-
-// Scroll only the timeline's own box: scrollIntoView would also move the page away from the view panel.
-function revealRow(row) {
-  const wrap = $('history-wrap');
-  const [w, b] = [wrap.getBoundingClientRect(), row.getBoundingClientRect()];
-  const head = wrap.querySelector('thead').offsetHeight;
-  if (b.top < w.top + head) wrap.scrollTop -= w.top + head - b.top;
-  else if (b.bottom > w.bottom) wrap.scrollTop += b.bottom - w.bottom;
-  // Keyboard users stepping from the timeline keep their focus on the row they are looking at.
-  if (document.activeElement?.closest?.('#history-body') && !row.contains(document.activeElement)) {
-    row.querySelector('button').focus({ preventScroll: true });
-  }
-}
-
-function renderEventDetail(e) {
-  const box = $('event-detail');
-  box.hidden = !e;
-  if (!e) { box.replaceChildren(); return; }
-  const meta = el('dl', { class: 'facts' });
-  facts(meta, [['Effective', e.effectiveDate], ['Recorded at', e.recordedAt], ['Actor', e.actor], ['Reason', e.reason],
-    ['Operation', e.operation], ['Sequence', e.sequence], ['Correlation id', e.correlationId], ['Causation id', e.causationId]]);
-  box.replaceChildren(el('h3', {}, `Event v${e.version}: ${e.type}`), meta,
-    el('pre', { class: 'json', tabindex: '0', 'aria-label': `Data of event version ${e.version}` }, JSON.stringify(e.data, null, 2)));
+  $('moments').replaceChildren(...options);
 }
 
 function step(delta) {
-  const ev = state.events;
-  if (!ev.length) return;
-  const i = ev.findIndex((e) => e.version === state.route.version);
-  // From the live view, "previous" starts the replay at the latest version.
-  const j = i < 0 ? (delta < 0 ? ev.length - 1 : -1) : i + delta;
-  if (j >= 0 && j < ev.length) navigate({ version: ev[j].version });
+  const n = state.events.length;
+  if (!n || !state.route.key) return;
+  const current = state.route.version;
+  // From the latest view, ← shows the latest version with what it changed.
+  const target = current == null ? (delta < 0 ? n : null) : Math.max(1, Math.min(n, current + delta));
+  if (target != null && target !== current) navigate({ version: target, knownAt: '' });
 }
 
-// ---- Start -----------------------------------------------------------------------------------------------
-async function checkHealth() {
-  const res = await fetch('/health/ready', { headers: { Accept: 'application/json' } }).catch(() => null);
-  const body = res ? await res.json().catch(() => ({})) : {};
-  $('health').textContent = res ? body.status || `HTTP ${res.status}` : 'unreachable';
-  $('health').dataset.ok = String(!!res?.ok);
-}
-
-function init() {
-  $('search-form').addEventListener('submit', (e) => { e.preventDefault(); search($('search-input').value); });
-  $('view-form').addEventListener('submit', (e) => { e.preventDefault(); applyControls(); });
-  $('reset-view').addEventListener('click', () => navigate({ version: null, on: '', knownAt: '' }));
-  $('show-ids').addEventListener('change', () => { if (state.view) renderView(state.view, state.etag); });
-  $('known-at').addEventListener('input', updateKnownAtHint);
-  // Apply a picked date without an extra click, but wait: typing a year digit by digit passes through valid dates.
-  for (const id of ['on', 'known-at']) {
-    $(id).addEventListener('change', () => { clearTimeout(applyTimer); applyTimer = setTimeout(applyControls, 700); });
-  }
-  $('first').addEventListener('click', () => state.events.length && navigate({ version: state.events[0].version }));
+// ---- Start --------------------------------------------------------------------------------------------------
+function wire() {
+  $('lang').addEventListener('click', () => {
+    const next = language() === 'en' ? 'zh-CN' : 'en';
+    localStorage.setItem('ledger.lang', next);
+    setLanguage(next);
+    applyLanguage();
+    $('lang').focus();
+  });
+  $('dev-token').addEventListener('click', async () => {
+    const res = await fetch('/console/dev-token', { method: 'POST', headers: { Accept: 'application/json' } }).catch(() => null);
+    const body = res?.ok ? await res.json().catch(() => null) : null;
+    if (!body?.token) { state.signInProblem = { kind: 'dev', what: res ? `HTTP ${res.status}` : t('error.unreachable') }; showSignIn(); return; }
+    sessionStorage.setItem(TOKEN, body.token);
+    route();
+  });
+  $('token-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const value = $('token-input').value.trim().replace(/^Bearer\s+/i, '');
+    const claims = value ? tokenClaims(value) : null;
+    const problem = !value ? 'empty' : !claims ? 'malformed' : null;
+    if (problem) { state.signInProblem = { kind: problem }; showSignIn(); $('token-input').focus(); return; }
+    if (expired(claims)) {
+      state.signInProblem = { kind: 'expired' };
+      $('sign-in-problem').hidden = false;
+      $('sign-in-problem').className = 'problem';
+      $('sign-in-problem').textContent = t('signin.expired', { at: time.formatInstant(new Date(claims.exp * 1000).toISOString()) });
+      return;
+    }
+    sessionStorage.setItem(TOKEN, value);
+    $('token-input').value = '';
+    route();
+  });
+  $('sign-out').addEventListener('click', () => { sessionStorage.removeItem(TOKEN); state.signInProblem = null; route(); });
+  $('home-link').addEventListener('click', (e) => { e.preventDefault(); navigate({ key: null }, true); });
+  $('search-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    history.pushState(null, '', '/console/');
+    state.route = { key: null };
+    showOnly('home');
+    await loadHome($('search-input').value);
+  });
+  $('moment-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const knownAt = $('known-date').value ? time.fromZonedInputs($('known-date').value, $('known-time').value) : '';
+    navigate({ on: $('on').value, knownAt, version: null });
+  });
+  $('now').addEventListener('click', () => navigate({ on: '', knownAt: '', version: null }));
+  $('moments').addEventListener('change', () => navigate({ knownAt: $('moments').value, version: null }));
   $('prev').addEventListener('click', () => step(-1));
   $('next').addEventListener('click', () => step(1));
-  $('live').addEventListener('click', () => navigate({ version: null }));
-  $('reload-history').addEventListener('click', () => { if (state.loadedKey) loadHistory(); });
+  $('live').addEventListener('click', () => navigate({ version: null, knownAt: '' }));
+  let sliding = 0;
+  $('version-slider').addEventListener('input', () => {
+    clearTimeout(sliding);
+    const version = Number($('version-slider').value);
+    sliding = setTimeout(() => navigate({ version, knownAt: '' }), 120);
+  });
   document.addEventListener('keydown', (e) => {
     if ((e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
-    // Arrows keep their own meaning in fields and in focused scrollable boxes (a wide table, the JSON).
-    if (!state.route || e.target.closest?.('input, select, textarea, [contenteditable], .table-wrap:focus, pre:focus')) return;
+    // Arrows keep their meaning in fields, sliders and lists of choices.
+    if (!state.route.key || e.target.closest?.('input, select, textarea, [contenteditable]')) return;
     e.preventDefault();
     step(e.key === 'ArrowLeft' ? -1 : 1);
   });
-  window.addEventListener('hashchange', route);
-  route();
-  search('');
-  checkHealth();
+  window.addEventListener('popstate', route);
 }
 
-init();
+function applyLanguage() {
+  translatePage();
+  // The switch is written in the language it switches to.
+  $('lang').textContent = t('lang.switch');
+  $('lang').lang = language() === 'en' ? 'zh-CN' : 'en';
+  if (!$('sign-in').hidden) showSignIn();
+  else if (token()) showSignedIn();
+  if (!$('home').hidden) renderHome();
+  if (!$('household').hidden && state.view) renderHousehold();
+}
 
-// Token field: `ledger token --role support --name you` prints one.
-(function tokenField() {
-  const input = document.getElementById('token');
-  if (!input) return;
-  input.value = sessionStorage.getItem('ledger.token') || '';
-  input.addEventListener('change', () => {
-    const value = input.value.trim();
-    if (value) sessionStorage.setItem('ledger.token', value); else sessionStorage.removeItem('ledger.token');
-  });
-})();
+async function start() {
+  const asked = new URLSearchParams(location.search).get('lang');
+  setLanguage(asked ?? localStorage.getItem('ledger.lang') ?? 'zh-CN');
+  takeTokenFromFragment();
+  wire();
+  applyLanguage();
+  const settings = await fetch('/console/settings').then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  if (settings) state.settings = settings;
+  time.setZone(state.settings.timeZone);
+  await route();
+  document.body.dataset.ready = 'true';
+}
+
+start();

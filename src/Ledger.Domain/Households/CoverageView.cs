@@ -53,12 +53,64 @@ public sealed record ClaimView(
     decimal Payable,
     decimal Paid,
     decimal RecoveryDue,
-    string? Explanation)
+    string? Explanation,
+    string? Description,
+    ClaimBreakdown? Breakdown)
 {
     public static ClaimView Of(Claim c) => new(
         c.ClaimId, c.PolicyId, c.PersonId, c.LossDate, c.Cause, c.Amount, c.ReportedOn, c.Status, c.Outcome,
         c.Adjudication?.RejectionCode, c.Adjudication?.DeductibleApplied ?? 0m, c.Payable, c.Paid,
-        Math.Max(0m, c.Paid - c.Payable), c.Adjudication?.Explanation);
+        Math.Max(0m, c.Paid - c.Payable), c.Adjudication?.Explanation, c.Description,
+        c.Adjudication is { } a ? ClaimBreakdown.Of(c, a) : null);
+}
+
+/// <summary>
+/// The adjudication as the steps a person follows from the amount claimed to the amount payable (docs/claims.md),
+/// so support staff can explain a payout without recomputing it.
+/// </summary>
+/// <param name="NotCovered">Part of the claim the product does not consider: all of it when rejected; the excess over a fixed benefit.</param>
+/// <param name="AfterCoinsurance">(eligible − deductible) × coinsurance, before the limits.</param>
+/// <param name="LimitReduction">What the annual limits (or a reviewer's amount) cut from the coinsured amount.</param>
+/// <param name="FamilyDeductibleUsedBefore">Family deductible the earlier claims of the term had used.</param>
+/// <param name="PersonDeductibleUsedBefore">The person's own deductible the earlier claims of the term had used.</param>
+public sealed record ClaimBreakdown(
+    decimal Claimed,
+    decimal NotCovered,
+    decimal Eligible,
+    decimal Deductible,
+    decimal Coinsurance,
+    decimal AfterCoinsurance,
+    decimal LimitReduction,
+    decimal Benefit,
+    decimal PremiumDeducted,
+    decimal Payable,
+    decimal ReferralThreshold,
+    decimal FamilyDeductibleUsedBefore,
+    decimal PersonDeductibleUsedBefore,
+    decimal? PersonLimitRemaining,
+    decimal? FamilyLimitRemaining)
+{
+    public static ClaimBreakdown Of(Claim c, Adjudication a)
+    {
+        var rejected = a.Outcome == ClaimOutcome.Rejected;
+        var afterCoinsurance = rejected ? 0m : PolicyRules.Money((a.Eligible - a.DeductibleApplied) * a.Coinsurance);
+        return new ClaimBreakdown(
+            c.Amount,
+            rejected ? c.Amount : Math.Max(0m, c.Amount - a.Eligible),
+            rejected ? 0m : a.Eligible,
+            a.DeductibleApplied,
+            a.Coinsurance,
+            afterCoinsurance,
+            rejected ? 0m : Math.Max(0m, afterCoinsurance - a.Benefit),
+            a.Benefit,
+            a.UnpaidPremiumDeducted,
+            a.Outcome == ClaimOutcome.Approved ? a.Payable : 0m,
+            a.ReferralThreshold,
+            a.Before.FamilyDeductibleUsed,
+            a.Before.PersonDeductibleUsed,
+            a.PersonLimitRemaining,
+            a.FamilyLimitRemaining);
+    }
 }
 
 /// <summary>How much of a deductible or limit is allowed, used and left; null allowed means none applies.</summary>
@@ -124,7 +176,11 @@ public sealed record PolicyView(
     PolicyConditions Conditions,
     IReadOnlyList<InsuredView> Insured,
     IReadOnlyList<VehicleView> Vehicles,
-    CountersView Counters)
+    CountersView Counters,
+    string? ProductName,
+    PolicyStatusReason StatusReason,
+    IReadOnlyList<StatusPeriod> Timeline,
+    IReadOnlyList<LocalDate> Reinstatements)
 {
     public static PolicyView Of(Policy p, LocalDate on, Household? household = null)
     {
@@ -152,7 +208,11 @@ public sealed record PolicyView(
             }).ToList(),
             p.Vehicles.Select(v => new VehicleView(v.Vehicle.Plate, v.Vehicle.Vin, v.Vehicle.NewEnergy, v.Vehicle.AnnualPremium, v.CoverFrom,
                 v.CoverTo ?? p.CancelledAfter ?? p.LastTerm.End)).ToList(),
-            CountersView.Of(household ?? EmptyHousehold(p), p, term, on));
+            CountersView.Of(household ?? EmptyHousehold(p), p, term, on),
+            ProductCatalogue.Find(p.ProductCode, p.ProductVersion)?.Name,
+            PolicyStatusReason.Of(p, on),
+            StatusPeriod.Of(p),
+            p.Reinstatements.Order().ToList());
     }
 
     private static Household EmptyHousehold(Policy p) =>
@@ -161,6 +221,52 @@ public sealed record PolicyView(
     /// <summary>Covers shown for a term: those that ran (or will run) during it.</summary>
     private static bool InTerm(Policy p, Cover cover, PolicyTerm term) =>
         cover.EverStarted && cover.CoverFrom <= term.End && p.CoverTo(cover) >= term.Start;
+}
+
+/// <summary>The facts behind a policy's status on the view's date, for saying why in words.</summary>
+/// <param name="Since">First day of the status (term start, first day of grace or suspension, day after cancellation or expiry).</param>
+/// <param name="DueDate">Due date of the oldest premium unpaid (in grace or suspended).</param>
+/// <param name="Unpaid">What is still unpaid of the premiums due by that date, as paid by the view's date.</param>
+/// <param name="GraceEnd">Last day of grace for that premium.</param>
+/// <param name="Until">Last day of the status as far as it is known: grace end, term end.</param>
+public sealed record PolicyStatusReason(PolicyStatus Status, LocalDate? Since, LocalDate? DueDate, decimal? Unpaid, LocalDate? GraceEnd, LocalDate? Until)
+{
+    public static PolicyStatusReason Of(Policy p, LocalDate on)
+    {
+        var status = p.StatusOn(on);
+        var premium = p.PremiumOn(on);
+        var term = p.TermOn(on);
+        return status switch
+        {
+            PolicyStatus.Pending => new(status, p.FirstTerm.Start, null, null, null, p.FirstTerm.End),
+            PolicyStatus.Voided => new(status, p.WithdrawnOn, null, null, null, null),
+            PolicyStatus.Cancelled => new(status, p.CancelledAfter?.PlusDays(1), null, null, null, null),
+            PolicyStatus.Expired => new(status, p.Terms.LastOrDefault(t => t.End < on)?.End.PlusDays(1), null, null, null, null),
+            PolicyStatus.InGrace or PolicyStatus.Suspended => new(status,
+                status == PolicyStatus.Suspended ? premium.SuspendedFrom : premium.OverdueSince?.PlusDays(1),
+                premium.OverdueSince, premium.OverdueSince is { } due ? p.Outstanding(due, on) : null, premium.GraceEnds,
+                status == PolicyStatus.InGrace ? premium.GraceEnds : null),
+            _ => new(status, term?.Start, null, null, null, term?.End),
+        };
+    }
+}
+
+/// <summary>A run of days with one status, both ends included, from the first term's start to the last term's end.</summary>
+public sealed record StatusPeriod(PolicyStatus Status, LocalDate From, LocalDate To)
+{
+    public static IReadOnlyList<StatusPeriod> Of(Policy p)
+    {
+        var periods = new List<StatusPeriod>();
+        // Day by day, as the rules evaluate a date: whatever a status depends on (payments, credits, deductions from
+        // claims, reinstatements) is taken into account without listing it here. Terms span a year or a few.
+        for (var day = p.FirstTerm.Start; day <= p.LastTerm.End; day = day.PlusDays(1))
+        {
+            var status = p.StatusOn(day);
+            if (periods.Count > 0 && periods[^1].Status == status) periods[^1] = periods[^1] with { To = day };
+            else periods.Add(new StatusPeriod(status, day, day));
+        }
+        return periods;
+    }
 }
 
 /// <summary>One person's cover on a policy, on the view's date.</summary>

@@ -54,7 +54,7 @@ public sealed class HostingTests(LedgerFixture fixture) : LedgerTest(fixture)
     {
         var answer = await Fixture.Client.GetAsync("/");
         Assert.Equal(200, (int)answer.StatusCode);
-        Assert.Contains("Ledger", await answer.Content.ReadAsStringAsync());
+        Assert.Contains("/console.js", await answer.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -9,7 +9,12 @@ namespace Ledger.Api.Tests.Security;
 /// <summary>Every endpoint the host really maps, against every role: the matrix of docs/security.md.</summary>
 public sealed class AccessTests(LedgerFixture fixture) : LedgerTest(fixture)
 {
-    private static readonly HashSet<string> Public = ["/openapi/{documentName}.json", "/health/live", "/health/ready", "/docs/{documentName?}"];
+    private static readonly HashSet<string> Public =
+    [
+        "/openapi/{documentName}.json", "/health/live", "/health/ready", "/docs/{documentName?}",
+        // The console's page and its settings (no data) are read before sign-in; the development token exists in Development only.
+        "/console/settings", "/console/{**path}", "/console/dev-token",
+    ];
 
     private IReadOnlyList<(string Method, string Pattern, string? Policy)> Endpoints() =>
         Fixture.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
