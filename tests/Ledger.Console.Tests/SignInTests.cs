@@ -141,14 +141,16 @@ public sealed class SignInTests(ConsoleFixture fixture) : ConsoleTest(fixture)
     }
 
     [Theory]
-    [InlineData("Production", "", false)]
-    [InlineData("Staging", "", false)]
-    [InlineData("Development", "https://id.example.test", false)]
-    [InlineData("Development", "", true)]
-    public void The_development_token_exists_only_in_Development_with_the_ledgers_own_key(string environment, string authority, bool mapped)
+    [InlineData("Production", "", "", false)]
+    [InlineData("Staging", "", "", false)]
+    [InlineData("Development", "https://id.example.test", "", false)]
+    [InlineData("Development", "", "c2lnbmluZy1rZXktb2YtYS1yZWFsLWRlcGxveW1lbnQ=", false)]
+    [InlineData("Development", "", "", true)]
+    public void The_development_token_exists_only_in_Development_with_the_ledgers_own_key(string environment, string authority, string signingKey, bool mapped)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Configuration["Ledger:Auth:Authority"] = authority;
+        builder.Configuration["Ledger:Auth:SigningKey"] = signingKey;
         var app = builder.Build();
         ConsoleEndpoints.Map(app);
         var routes = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().Select(e => e.RoutePattern.RawText);

@@ -87,7 +87,7 @@ public static class LedgerSetup
     /// <summary>The event store as the ledger runs it; the benchmark project builds the same one.</summary>
     public static StoreOptions ConfigureStore(StoreOptions opts, string connectionString, IClock clock)
     {
-        opts.Connection(Tuned(connectionString));
+        opts.Connection(DataSource(connectionString));
         opts.DatabaseSchemaName = HouseholdNumbers.Schema;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, o => LedgerJson.ConfigureStorage(o));
 
@@ -128,15 +128,33 @@ public static class LedgerSetup
     /// <summary>
     /// The ledger's connections: what a session sets is transaction-scoped (locks, set_config), so resetting every
     /// pooled connection with DISCARD ALL would cost a statement per command and throw away prepared statements; the
-    /// statements every write repeats are prepared once per connection; a writer queued on a busy household's stream
-    /// row gives up after 10 s rather than holding a pooled connection (the API answers 409 ConcurrentWrite).
+    /// statements every write repeats are prepared once per connection.
     /// </summary>
-    public static string Tuned(string connectionString)
+    public static string Tuned(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 }.ConnectionString;
+
+    /// <summary>
+    /// Marten's connections. Each physical connection, once, when it opens: a writer queued on a busy household's
+    /// stream row gives up after 10 s rather than holding a pooled connection (the API answers 409 ConcurrentWrite).
+    /// Set by a statement, not a startup option, which poolers such as PgBouncer refuse; and once per connection,
+    /// not once per command.
+    /// </summary>
+    public static NpgsqlDataSource DataSource(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true, MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 };
-        if (builder.Options?.Contains("lock_timeout", StringComparison.Ordinal) != true)
-            builder.Options = $"{builder.Options} -c lock_timeout=10000".Trim();
-        return builder.ConnectionString;
+        const string setUp = "set lock_timeout = '10s'";
+        return new NpgsqlDataSourceBuilder(Tuned(connectionString))
+            .UsePhysicalConnectionInitializer(
+                connection =>
+                {
+                    using var command = new NpgsqlCommand(setUp, connection);
+                    command.ExecuteNonQuery();
+                },
+                async connection =>
+                {
+                    await using var command = new NpgsqlCommand(setUp, connection);
+                    await command.ExecuteNonQueryAsync();
+                })
+            .Build();
     }
 
     public static WebApplication UseLedger(this WebApplication app)

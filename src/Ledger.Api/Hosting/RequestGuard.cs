@@ -94,6 +94,11 @@ public static partial class RequestGuard
             return Problems.Of(StatusCodes.Status431RequestHeaderFieldsTooLarge, "HeadersTooLarge", "The request headers are too large.",
                 $"At most {MaxHeaderCount} headers of {MaxHeadersSize / 1024} KiB together are accepted.");
 
+        // Kestrel resolves "." and ".." (also as %2e) before routing, so /households/%2e%2e would become "/" and serve
+        // the console's page; no resource of the ledger is named by such a segment.
+        if (DotSegment().IsMatch(target.Split('?', 2)[0]))
+            return Problems.Validation([new FieldError("path", "must not contain '.' or '..' segments (also percent-encoded as %2e)")]);
+
         // U+FFFD is what RequestTargetEncoding makes of %00 in a path; no resource has either in its name.
         if (request.Path.Value is { } path && path.Any(c => char.IsControl(c) || c == '\uFFFD'))
             return Problems.Validation([new FieldError("path", "must not contain NUL (%00), control characters or bytes that are not UTF-8")]);
@@ -114,6 +119,9 @@ public static partial class RequestGuard
             ? Problems.Of(bad.StatusCode, "ValidationFailed", "The request could not be read.", "The request is malformed.")
             : Problems.Of(bad.StatusCode, "BadRequest", "The request could not be read.", "The request is malformed.");
     }
+
+    [GeneratedRegex(@"(^|/)(\.|%2e){1,2}(/|%2f|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex DotSegment();
 
     // ASP.NET Core's wording: Failed to bind parameter "int? limit" from "999999999999".
     [GeneratedRegex("""^Failed to bind parameter "(?:.* )?(?<name>[^ "]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]

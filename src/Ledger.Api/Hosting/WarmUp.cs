@@ -15,7 +15,7 @@ namespace Ledger.Api.Hosting;
 /// on a household of its own, inside a transaction that is rolled back. Only the event sequence skips the numbers it
 /// drew, as after any refused write.
 /// </summary>
-public sealed class WarmUp(IServiceProvider services, ILogger<WarmUp> logger)
+public sealed class WarmUp(IServiceProvider services, DemoDataSeeder demo, ILogger<WarmUp> logger)
     : BackgroundService, IHealthCheck
 {
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -23,10 +23,12 @@ public sealed class WarmUp(IServiceProvider services, ILogger<WarmUp> logger)
     /// <summary>Completes when the paths have run once (or warming up was given up after an unexpected failure).</summary>
     public Task Completed => _done.Task;
 
+    // Ready also waits for the demo households: a client that starts on "ready" must find the whole story, and a write
+    // it made meanwhile would be recorded "now", between the story's earlier instants.
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
-        Task.FromResult(_done.Task.IsCompleted
-            ? HealthCheckResult.Healthy("The write and read paths have run once.")
-            : HealthCheckResult.Unhealthy("Warming up the write and read paths."));
+        Task.FromResult(!_done.Task.IsCompleted ? HealthCheckResult.Unhealthy("Warming up the write and read paths.")
+            : !demo.Done.IsCompleted ? HealthCheckResult.Unhealthy("Recording the demo households.")
+            : HealthCheckResult.Healthy("The write and read paths have run once."));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,7 +45,7 @@ public sealed class WarmUp(IServiceProvider services, ILogger<WarmUp> logger)
                 logger.LogInformation("Warmed up the write and read paths in {Milliseconds} ms", watch.ElapsedMilliseconds);
                 break;
             }
-            catch (Exception e) when (DatabaseUnreachable(e) && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (DatabaseOutage.Caused(e) && !stoppingToken.IsCancellationRequested)
             {
                 // The database check already reports this; warm up once it answers again.
                 logger.LogWarning("Warm-up waits for the database: {Message}", e.Message);
@@ -58,10 +60,6 @@ public sealed class WarmUp(IServiceProvider services, ILogger<WarmUp> logger)
         }
         _done.TrySetResult();
     }
-
-    // Marten and Wolverine wrap what Npgsql throws.
-    private static bool DatabaseUnreachable(Exception e) =>
-        e is NpgsqlException or TimeoutException || (e.InnerException is { } inner && DatabaseUnreachable(inner));
 
     internal async Task RunOnceAsync(CancellationToken ct)
     {

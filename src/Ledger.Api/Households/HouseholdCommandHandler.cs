@@ -146,7 +146,7 @@ public static class HouseholdCommandHandler
 
     private static readonly IReadOnlyDictionary<Guid, byte[]> NoKeys = new Dictionary<Guid, byte[]>();
 
-    // lock_timeout (LedgerSetup.Tuned) bounds the wait: a queue of writers must not hold every pooled connection.
+    // lock_timeout (LedgerSetup.DataSource) bounds the wait: a queue of writers must not hold every pooled connection.
     private static Task LockAsync(IDocumentSession session, string name, CancellationToken ct) =>
         session.AdvancedSql.QueryAsync<int>(
             "select 1 from (select pg_advisory_xact_lock(hashtextextended(?, 0))) as locked", ct, name);

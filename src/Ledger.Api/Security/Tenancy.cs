@@ -26,8 +26,16 @@ public static class Tenancy
         return true;
     }
 
-    /// <summary>A tenant name: not empty, no spaces or control characters (so " a" and "a" cannot be two insurers).</summary>
-    public static bool IsUsableName(string name) => name.Length > 0 && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
+    /// <summary>
+    /// A tenant name: not empty, no spaces or control characters (so " a" and "a" cannot be two insurers), and not
+    /// Marten's own name for the tenant of sessions opened without one.
+    /// </summary>
+    public static bool IsUsableName(string name) =>
+        name.Length > 0 && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+        && !string.Equals(name, MartenDefaultTenant, StringComparison.OrdinalIgnoreCase);
+
+    // What Marten calls the tenant of a session opened without one (IQuerySession.TenantId).
+    private const string MartenDefaultTenant = "*DEFAULT*";
 
     /// <summary>The token's tenant; every access policy has already refused a token without exactly one.</summary>
     public static string Of(ClaimsPrincipal user) =>

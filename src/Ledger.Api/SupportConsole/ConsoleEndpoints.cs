@@ -36,9 +36,14 @@ public static class ConsoleEndpoints
         app.MapFallbackToFile("/console/{**path}", "index.html").AllowAnonymous();
     }
 
-    /// <summary>Only a Development host that signs its own tokens can hand one out; Production never maps it.</summary>
+    /// <summary>
+    /// Only a Development host that signs with its own development key can hand a token out; Production never maps it,
+    /// and neither does a host given a real key or an identity provider (its tokens are worth something elsewhere).
+    /// </summary>
     public static bool DevelopmentSignIn(WebApplication app) =>
-        app.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(app.Configuration["Ledger:Auth:Authority"]);
+        app.Environment.IsDevelopment()
+        && string.IsNullOrWhiteSpace(app.Configuration["Ledger:Auth:Authority"])
+        && string.IsNullOrWhiteSpace(app.Configuration["Ledger:Auth:SigningKey"]);
 }
 
 /// <summary>The console's settings: whether the development sign-in exists, the insurer's time zone and today there.</summary>

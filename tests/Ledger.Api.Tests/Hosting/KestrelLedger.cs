@@ -44,6 +44,8 @@ public sealed class KestrelLedger : IAsyncDisposable
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions
             {
                 ApplicationName = typeof(Program).Assembly.GetName().Name, EnvironmentName = "Production",
+                // The console's files are served as users get them: a refusal must not fall through to the page.
+                ContentRootPath = Infrastructure.Repo.PathOf("src/Ledger.Api"),
             });
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {

@@ -36,6 +36,7 @@ public sealed class TenantClaimTests(LedgerFixture fixture) : LedgerTest(fixture
         new[] { "", "default" },
         new[] { "default", "insurer-b" },
         7,
+        "*DEFAULT*", // Marten's own tenant of sessions opened without one
     };
 
     [Theory]
