@@ -72,6 +72,11 @@ public static class LedgerSetup
             opts.CodeGeneration.TypeLoadMode = JasperFx.CodeGeneration.TypeLoadMode.Static;
             opts.UseSystemTextJsonForSerialization(o => LedgerJson.Configure(o));
             opts.Durability.Mode = builder.Configuration["Ledger:Cluster"] == "true" ? DurabilityMode.Balanced : DurabilityMode.Solo;
+            // The sweep's messages wait in the database Marten uses: a restart loses neither the next scheduled sweep
+            // nor a household still to sweep (src/Ledger.Api/Policies/Sweeping.cs).
+            opts.LocalQueue("sweep").UseDurableInbox();
+            opts.PublishMessage<Ledger.Api.Policies.ScheduledSweep>().ToLocalQueue("sweep");
+            opts.PublishMessage<Ledger.Api.Policies.SweepDueHousehold>().ToLocalQueue("sweep");
         });
 
         services.AddSingleton<Ledger.Api.Security.AccessLog>();

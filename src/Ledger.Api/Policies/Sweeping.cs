@@ -7,6 +7,8 @@ using Marten;
 using NodaTime;
 using Spectre.Console;
 using Wolverine;
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
 
 namespace Ledger.Api.Policies;
 
@@ -16,46 +18,94 @@ public sealed record RunSweep(LocalDate Date);
 /// <summary>What a sweep recorded.</summary>
 public sealed record SweepResult(LocalDate Date, int Households, int Events);
 
+/// <summary>The recurring sweep and daily digest for the interval that starts at <see cref="Slot"/>.</summary>
+public sealed record ScheduledSweep(Instant Slot);
+
+/// <summary>One household's transitions due by <see cref="Date"/>, on the durable <c>sweep</c> queue.</summary>
+public sealed record SweepDueHousehold(Guid HouseholdId, string Tenant, LocalDate Date);
+
+/// <summary>A scheduled sweep's claim on its slot: whichever node inserts it first runs the slot, once per cluster.</summary>
+public sealed record SweepSlot(string Id);
+
 /// <summary>
-/// The sweep as a Wolverine handler: each household is swept by its own <see cref="HouseholdCommand"/>, in its
-/// own transaction behind the household's lock, so a sweep never races a clerk and running it twice records nothing new.
+/// The sweep on demand (tests, the demo story): each household is swept by its own <see cref="HouseholdCommand"/>,
+/// in its own transaction behind the household's lock, so a sweep never races a clerk and running it twice records
+/// nothing new; the answer comes when every household is done.
 /// </summary>
 public static class RunSweepHandler
 {
-    public static Task<SweepResult> Handle(RunSweep message, IDocumentStore store, IMessageBus bus, BusinessCalendar calendar, ILogger<RunSweep> logger, CancellationToken ct) =>
-        Sweeper.SweepAsync(store, calendar, message.Date,
-            (tenant, command) => bus.InvokeForTenantAsync<WriteAnswer>(tenant, command, ct, TimeSpan.FromMinutes(1)), ct, logger);
+    public static Task<SweepResult> Handle(RunSweep message, IDocumentStore store, BusinessCalendar calendar, ILogger<RunSweep> logger, CancellationToken ct) =>
+        Sweeper.SweepAsync(store, calendar, message.Date, ct, logger);
+}
+
+/// <summary>
+/// The scheduled sweep: claims its slot, fans out one <see cref="SweepDueHousehold"/> per due household and schedules
+/// the next slot, all in one transaction through Wolverine's outbox, so neither a lost message nor a second node
+/// sweeps twice or stops the chain. Wolverine keeps the scheduled message in the database until it is due.
+/// </summary>
+public static class ScheduledSweepHandler
+{
+    [Wolverine.Attributes.Transactional]
+    public static async Task Handle(ScheduledSweep message, IDocumentSession session, IMessageContext bus, BusinessCalendar calendar,
+        IConfiguration configuration, IDocumentStore store, Ledger.Api.Audit.AuditVerifier verifier, ILogger<ScheduledSweep> logger, CancellationToken ct)
+    {
+        var slot = SweepScheduler.SlotId(message.Slot);
+        // A node that started during this slot, or a late message after an outage: the slot was swept already.
+        if (await session.LoadAsync<SweepSlot>(slot, ct) is not null) return;
+        session.Insert(new SweepSlot(slot));
+        var today = calendar.Today;
+        foreach (var (householdId, tenant) in await Sweeper.DueAsync(session, ct))
+            await bus.PublishAsync(new SweepDueHousehold(householdId, tenant, today));
+        if (SweepScheduler.Interval(configuration) is { } interval)
+        {
+            // The next slot after now, not after this one: after an outage the chain skips the slots it missed.
+            var next = SweepScheduler.SlotOf(calendar.Now, interval) + interval;
+            await bus.ScheduleAsync(new ScheduledSweep(next), next.ToDateTimeOffset());
+        }
+        try
+        {
+            await SweepScheduler.PublishDailyDigestAsync(store, calendar, verifier, today, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Publishing the daily digest failed");
+        }
+    }
+}
+
+/// <summary>One household swept from the durable queue: a failure is retried on its own and never holds up the others.</summary>
+public static class SweepDueHouseholdHandler
+{
+    public static void Configure(HandlerChain chain)
+    {
+        // A rule refusing the sweep (an unknown household) refuses it again: straight to the dead letters, to look at.
+        chain.OnException<Ledger.Domain.DomainRuleViolated>().MoveToErrorQueue();
+        // A busy household (lock timeout) or a database blip passes: try again, then leave it for the next slot.
+        chain.OnAnyException().RetryWithCooldown(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
+            .Then.MoveToErrorQueue();
+    }
+
+    public static async Task Handle(SweepDueHousehold message, IDocumentStore store, BusinessCalendar calendar, ILogger<SweepDueHousehold> logger, CancellationToken ct)
+    {
+        var events = await Sweeper.SweepHouseholdAsync(store, calendar, message.HouseholdId, message.Tenant, message.Date, ct);
+        if (events > 0) logger.LogInformation("Sweep for {Date} recorded {Events} transitions in household {Household}", message.Date, events, message.HouseholdId);
+    }
 }
 
 public static class Sweeper
 {
-    public static async Task<SweepResult> SweepAsync(
-        IDocumentStore store, BusinessCalendar calendar, LocalDate date, Func<string, HouseholdCommand, Task<WriteAnswer>> execute, CancellationToken ct,
-        ILogger? logger = null)
+    public static async Task<SweepResult> SweepAsync(IDocumentStore store, BusinessCalendar calendar, LocalDate date, CancellationToken ct, ILogger? logger = null)
     {
-        if (date > calendar.Today)
-            throw new Ledger.Domain.DomainRuleViolated("DateInFuture", $"A sweep records what is due by a date up to today ({calendar.Today:yyyy-MM-dd}).");
-        // Households with policies, or with someone whose erasure waits for the end of retention; in every tenant.
-        var households = new List<(Guid Id, string Tenant)>();
+        EnsureNotFuture(calendar, date);
+        List<(Guid Id, string Tenant)> households;
         await using (var session = store.QuerySession())
-        {
-            await using var reader = await session.ExecuteReaderAsync(new Npgsql.NpgsqlCommand(
-                "select id, tenant_id from ledger.mt_doc_household where jsonb_array_length(data -> 'policies') > 0 " +
-                "or exists (select 1 from jsonb_array_elements(data -> 'people') p where p ->> 'erasureRequestedOn' is not null " +
-                "and coalesce((p ->> 'shredded')::boolean, false) = false) order by id"), ct);
-            while (await reader.ReadAsync(ct)) households.Add((reader.GetGuid(0), reader.GetString(1)));
-        }
-
+            households = await DueAsync(session, ct);
         var recorded = 0;
         foreach (var (householdId, tenant) in households)
         {
             try
             {
-                var answer = await execute(tenant, new HouseholdCommand(householdId, new SweepHousehold(date),
-                    new WriteContext(nameof(SweepHousehold), "sweep", $"Transitions due by {date:yyyy-MM-dd}",
-                        Guid.NewGuid().ToString("N"), $"sweep:{date:yyyy-MM-dd}", null, null, ""),
-                    (version, events) => new WriteAnswer(200, events.Count, householdId, version, null)));
-                recorded += (int)answer.Body;
+                recorded += await SweepHouseholdAsync(store, calendar, householdId, tenant, date, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -65,59 +115,82 @@ public static class Sweeper
         }
         return new SweepResult(date, households.Count, recorded);
     }
+
+    /// <summary>Households with policies, or with someone whose erasure waits for the end of retention; in every tenant.</summary>
+    public static async Task<List<(Guid Id, string Tenant)>> DueAsync(IQuerySession session, CancellationToken ct)
+    {
+        var ids = await session.Query<Household>()
+            .Where(h => h.AnyTenant() && (h.Policies.Any() || h.People.Any(p => p.ErasureRequestedOn != null && !p.Shredded)))
+            .OrderBy(h => h.Id).Select(h => h.Id).ToListAsync(ct);
+        if (ids.Count == 0) return [];
+        // The household document does not carry its tenant; the stream's first event does.
+        var opened = await session.Events.QueryAllRawEvents()
+            .Where(e => e.AnyTenant() && e.Version == 1 && e.StreamId.IsOneOf(ids.ToArray())).ToListAsync(ct);
+        var tenants = opened.ToDictionary(e => e.StreamId, e => e.TenantId);
+        return ids.Where(tenants.ContainsKey).Select(id => (id, tenants[id])).ToList();
+    }
+
+    /// <summary>One household's transitions due by <paramref name="date"/>, through the write path every command takes.</summary>
+    public static async Task<int> SweepHouseholdAsync(IDocumentStore store, BusinessCalendar calendar, Guid householdId, string tenant, LocalDate date, CancellationToken ct)
+    {
+        EnsureNotFuture(calendar, date);
+        await using var session = store.LightweightSession(tenant);
+        var answer = await HouseholdCommandHandler.Handle(new HouseholdCommand(householdId, new SweepHousehold(date),
+                new WriteContext(nameof(SweepHousehold), "sweep", $"Transitions due by {date:yyyy-MM-dd}",
+                    Guid.NewGuid().ToString("N"), $"sweep:{date:yyyy-MM-dd}", null, null, ""),
+                (version, events) => new WriteAnswer(200, events.Count, householdId, version, null)),
+            session, calendar, ct);
+        return (int)answer.Body;
+    }
+
+    private static void EnsureNotFuture(BusinessCalendar calendar, LocalDate date)
+    {
+        if (date > calendar.Today)
+            throw new Ledger.Domain.DomainRuleViolated("DateInFuture", $"A sweep records what is due by a date up to today ({calendar.Today:yyyy-MM-dd}).");
+    }
 }
 
-/// <summary>Runs the sweep for today every <c>Ledger:SweepInterval</c> (default one hour) while the ledger serves.</summary>
-public sealed partial class SweepScheduler(IServiceProvider services, IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<SweepScheduler> logger)
-    : BackgroundService
+/// <summary>
+/// Starts the chain of <see cref="ScheduledSweep"/> messages every <c>Ledger:SweepInterval</c> (default one hour; 0
+/// turns it off) once the ledger serves and the demo story is recorded. Every node starts one for the current slot;
+/// the slot's claim lets only the first run, so a cluster keeps one chain however often its nodes restart.
+/// </summary>
+public sealed class SweepScheduler(IServiceProvider services, IConfiguration configuration, IHostApplicationLifetime lifetime) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = TimeSpan.TryParse(configuration["Ledger:SweepInterval"], out var configured) ? configured : TimeSpan.FromHours(1);
-        if (interval <= TimeSpan.Zero) return;
+        if (Interval(configuration) is not { } interval) return;
         var started = new TaskCompletionSource();
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
             await started.Task.WaitAsync(stoppingToken);
         await services.GetRequiredService<DemoDataSeeder>().Done.WaitAsync(stoppingToken);
-
-        using var timer = new PeriodicTimer(interval);
-        do
-        {
-            try
-            {
-                await using var scope = services.CreateAsyncScope();
-                var today = scope.ServiceProvider.GetRequiredService<BusinessCalendar>().Today;
-                var result = await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync<SweepResult>(new RunSweep(today), stoppingToken);
-                if (result.Events > 0) logger.LogInformation("Sweep for {Date} recorded {Events} transitions in {Households} households", result.Date, result.Events, result.Households);
-                try
-                {
-                    await PublishDailyDigestAsync(scope.ServiceProvider, today, stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Publishing the daily digest failed");
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The next tick sweeps again; a failed sweep leaves nothing half-recorded (one transaction per household).
-                logger.LogError(e, "Sweep failed");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+        var now = services.GetRequiredService<BusinessCalendar>().Now;
+        await services.GetRequiredService<IMessageBus>().PublishAsync(new ScheduledSweep(SlotOf(now, interval)));
     }
-}
 
-public sealed partial class SweepScheduler
-{
-    /// <summary>Once per business day, the ledger digest is computed and kept, so a regulator can fetch any day's.</summary>
-    internal static async Task PublishDailyDigestAsync(IServiceProvider services, LocalDate today, CancellationToken ct)
+    public static Duration? Interval(IConfiguration configuration)
     {
-        var store = services.GetRequiredService<IDocumentStore>();
+        var interval = TimeSpan.TryParse(configuration["Ledger:SweepInterval"], out var configured) ? configured : TimeSpan.FromHours(1);
+        return interval > TimeSpan.Zero ? Duration.FromTimeSpan(interval) : null;
+    }
+
+    /// <summary>The start of the interval <paramref name="now"/> falls in: the same on every node.</summary>
+    public static Instant SlotOf(Instant now, Duration interval) =>
+        Instant.FromUnixTimeTicks(now.ToUnixTimeTicks() / interval.BclCompatibleTicks * interval.BclCompatibleTicks);
+
+    public static string SlotId(Instant slot) => LedgerJson.Format(slot);
+
+    /// <summary>Once per business day, the ledger digest is computed and kept, so a regulator can fetch any day's.</summary>
+    internal static Task PublishDailyDigestAsync(IServiceProvider services, LocalDate today, CancellationToken ct) =>
+        PublishDailyDigestAsync(services.GetRequiredService<IDocumentStore>(), services.GetRequiredService<BusinessCalendar>(),
+            services.GetRequiredService<Ledger.Api.Audit.AuditVerifier>(), today, ct);
+
+    internal static async Task PublishDailyDigestAsync(IDocumentStore store, BusinessCalendar calendar, Ledger.Api.Audit.AuditVerifier verifier, LocalDate today, CancellationToken ct)
+    {
         var id = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await using var session = store.LightweightSession();
         if (await session.LoadAsync<Ledger.Api.Audit.PublishedDigest>(id, ct) is not null) return;
-        var calendar = services.GetRequiredService<BusinessCalendar>();
-        var digest = await services.GetRequiredService<Ledger.Api.Audit.AuditVerifier>().DigestAsync(calendar.Now.ToDateTimeOffset(), ct);
+        var digest = await verifier.DigestAsync(calendar.Now.ToDateTimeOffset(), ct);
         // Insert, never overwrite: once a day's digest is published it must not change (two nodes may race here).
         session.Insert(new Ledger.Api.Audit.PublishedDigest(id, digest));
         try
@@ -160,11 +233,7 @@ public sealed class SweepCommand : JasperFxAsyncCommand<SweepInput>
                 }
                 date = parsed.Value;
             }
-            var result = await Sweeper.SweepAsync(store, calendar, date, async (tenant, command) =>
-            {
-                await using var session = store.LightweightSession(tenant);
-                return await HouseholdCommandHandler.Handle(command, session, calendar, CancellationToken.None);
-            }, CancellationToken.None);
+            var result = await Sweeper.SweepAsync(store, calendar, date, CancellationToken.None);
             AnsiConsole.MarkupLine($"Swept {result.Households} households for {LedgerJson.Format(result.Date)}: recorded {result.Events} transitions.");
             return true;
         }

@@ -3,6 +3,7 @@ using Ledger.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Wolverine;
+using Wolverine.Tracking;
 
 namespace Ledger.Api.Tests.Policies;
 
@@ -41,6 +42,43 @@ public sealed class SweepTests(LedgerFixture fixture) : LedgerTest(fixture)
         var suspended = history.Single(e => e.GetProperty("type").GetString() == "PolicySuspended");
         Assert.Equal("2025-03-03", suspended.GetProperty("effectiveDate").GetString());
         Assert.Equal("sweep", suspended.GetProperty("actor").GetString());
+    }
+
+    [Fact]
+    public async Task The_scheduled_sweep_records_the_transitions_through_one_queued_message_per_household_once_per_slot()
+    {
+        var (household, _) = await UnpaidPolicyAsync(Api);
+        // A slot of its own, so the claim an earlier run of this test left in a reused database does not count.
+        var slot = Instant.FromUnixTimeSeconds(Random.Shared.NextInt64(0, 1L << 36));
+
+        var first = await Fixture.Host.TrackActivity().Timeout(TimeSpan.FromMinutes(2)).InvokeMessageAndWaitAsync(new ScheduledSweep(slot));
+        var afterFirst = await TypesAsync(Api, household);
+        var second = await Fixture.Host.TrackActivity().Timeout(TimeSpan.FromMinutes(2)).InvokeMessageAndWaitAsync(new ScheduledSweep(slot));
+
+        var swept = Assert.Single(first.Executed.MessagesOf<SweepDueHousehold>(), m => m.HouseholdId == household);
+        Assert.Equal(new LocalDate(2025, 6, 15), swept.Date);
+        Assert.Equal(1, afterFirst.Count(t => t == "GracePeriodStarted"));
+        Assert.Equal(1, afterFirst.Count(t => t == "PolicySuspended"));
+        Assert.Empty(second.Sent.MessagesOf<SweepDueHousehold>());
+        Assert.Equal(afterFirst, await TypesAsync(Api, household));
+    }
+
+    [Fact]
+    public async Task A_household_whose_sweep_fails_goes_to_the_dead_letters_and_the_others_are_swept()
+    {
+        var (household, _) = await UnpaidPolicyAsync(Api);
+        var unknown = Guid.NewGuid();
+        var date = new LocalDate(2025, 6, 15);
+
+        var tracked = await Fixture.Host.TrackActivity().Timeout(TimeSpan.FromMinutes(2)).DoNotAssertOnExceptionsDetected()
+            .ExecuteAndWaitAsync((Func<IMessageContext, Task>)(async bus =>
+            {
+                await bus.PublishAsync(new SweepDueHousehold(unknown, Ledger.Api.Security.Tenancy.Default, date));
+                await bus.PublishAsync(new SweepDueHousehold(household, Ledger.Api.Security.Tenancy.Default, date));
+            }));
+
+        Assert.Contains(tracked.MovedToErrorQueue.MessagesOf<SweepDueHousehold>(), m => m.HouseholdId == unknown);
+        Assert.Contains("PolicySuspended", await TypesAsync(Api, household));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Ledger.Api.Policies.RunSweepHandler");
             
             // The actual message execution
-            var outgoing1 = await Ledger.Api.Policies.RunSweepHandler.Handle(runSweep, _documentStore, context, _businessCalendar, _loggerForMessage, cancellation).ConfigureAwait(false);
+            var outgoing1 = await Ledger.Api.Policies.RunSweepHandler.Handle(runSweep, _documentStore, _businessCalendar, _loggerForMessage, cancellation).ConfigureAwait(false);
 
             
             // Outgoing, cascaded message
