@@ -99,7 +99,8 @@ public sealed class SignInTests(ConsoleFixture fixture) : ConsoleTest(fixture)
         var page = await Fixture.NewPageAsync();
         await page.GotoAsync("/console/");
         await WaitReadyAsync(page);
-        var expiredAt = DateTimeOffset.UtcNow.AddHours(-2);
+        // Token expiry is checked against the real clock (the JWT handler's), not the ledger's business calendar.
+        var expiredAt = NodaTime.SystemClock.Instance.GetCurrentInstant().Minus(NodaTime.Duration.FromHours(2)).ToDateTimeOffset();
         await page.FillAsync("#token-input", Sign(Fixture.SigningKey, expiredAt, "support"));
         await page.ClickAsync("#token-form button[type=submit]");
         var text = await page.InnerTextAsync("#sign-in-problem");
@@ -114,7 +115,7 @@ public sealed class SignInTests(ConsoleFixture fixture) : ConsoleTest(fixture)
     public async Task A_token_of_another_key_is_refused_in_words_and_forgotten()
     {
         var page = await Fixture.NewPageAsync();
-        await page.GotoAsync($"/console/households/HH00000001#token={Sign(RandomNumberGenerator.GetBytes(32), DateTimeOffset.UtcNow.AddHours(1), "support")}");
+        await page.GotoAsync($"/console/households/HH00000001#token={Sign(RandomNumberGenerator.GetBytes(32), NodaTime.SystemClock.Instance.GetCurrentInstant().Plus(NodaTime.Duration.FromHours(1)).ToDateTimeOffset(), "support")}");
         await WaitReadyAsync(page);
         Assert.Contains("台账不接受这个令牌", await page.InnerTextAsync("#sign-in-problem"));
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('ledger.token')"));
