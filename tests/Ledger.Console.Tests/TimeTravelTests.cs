@@ -86,6 +86,18 @@ public sealed class TimeTravelTests(ConsoleFixture fixture) : ConsoleTest(fixtur
     }
 
     [Fact]
+    public async Task Underwriting_decisions_are_listed_in_words_not_as_stored_values()
+    {
+        var page = await OpenAsync("/console/households/HH00000002");
+        var events = await page.InnerTextAsync("#events");
+
+        Assert.Contains("CI-CLASSIC: 已承保", events);
+        Assert.Contains("LTC-HOME: 转人工核保", events);
+        Assert.DoesNotContain(": accepted", events);
+        Assert.DoesNotContain(": referred", events);
+    }
+
+    [Fact]
     public async Task A_claim_version_says_the_claim_was_added_and_how_it_ended()
     {
         var events = await Fixture.GetJsonAsync("/households/HH00000001/history");

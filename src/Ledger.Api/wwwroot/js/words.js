@@ -109,6 +109,9 @@ export function namesFromHistory(events) {
   return { people, policies, claims };
 }
 
+// Events stored before enum values were spelt in camelCase say "Accepted", later ones "accepted" (docs/events.md).
+const camel = (value) => (typeof value === 'string' && value.length > 0 ? value[0].toLowerCase() + value.slice(1) : value);
+
 /** What one event said, in a line: "缴纳保费 · MED-FAMILY 943.56". */
 export function describeEvent(e, names) {
   const d = e.data ?? {};
@@ -122,12 +125,12 @@ export function describeEvent(e, names) {
     case 'MemberLeft': detail = `${person(d.personId)}: ${t(`cause.${d.cause}`)}`; break;
     case 'MemberDetailsCorrected': detail = `${person(d.personId)}: ${Object.keys(d).filter((k) => !['personId', 'effectiveDate'].includes(k) && d[k] != null).map((k) => `${t(`field.${k}`)} ${d[k]}`).join(', ')}`; break;
     case 'PolicyIssued': detail = `${d.productCode} ${d.termStart} – ${d.termEnd}`; break;
-    case 'UnderwritingDecided': detail = `${product(d.policyId)}: ${d.outcome}${d.reasons?.length ? ` (${d.reasons[0]})` : ''}`; break;
+    case 'UnderwritingDecided': detail = `${product(d.policyId)}: ${t(`underwriting.${camel(d.outcome)}`)}${d.reasons?.length ? ` (${d.reasons[0]})` : ''}`; break;
     case 'PremiumDue': case 'PremiumPaid': detail = `${product(d.policyId)} ${money(d.amount)}`; break;
     case 'InsuredAdded': case 'InsuredRemoved': detail = `${product(d.policyId)} ${person(d.personId)}`; break;
     case 'ClaimSubmitted': detail = `${person(d.personId)} ${d.lossDate} ${money(d.amount)} (${product(d.policyId)})`; break;
     case 'ClaimAdjudicated': case 'ClaimReferred': case 'ClaimReviewed': case 'ClaimReadjudicated':
-      detail = `${claim(d.claimId)}: ${t(`cstatus.${d.adjudication?.outcome}`)}${d.adjudication?.outcome === 'approved' ? ` ${money(d.adjudication.payable)}` : ''}`; break;
+      detail = `${claim(d.claimId)}: ${t(`cstatus.${camel(d.adjudication?.outcome)}`)}${d.adjudication?.outcome === 'approved' ? ` ${money(d.adjudication.payable)}` : ''}`; break;
     case 'ClaimPaid': case 'ClaimWithdrawn': detail = `${claim(d.claimId)}${d.amount != null ? ` ${money(d.amount)}` : ''}`; break;
     default: if (d.policyId) detail = product(d.policyId); else if (d.personId) detail = person(d.personId);
   }
