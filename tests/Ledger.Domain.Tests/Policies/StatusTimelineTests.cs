@@ -37,6 +37,17 @@ public class StatusTimelineTests
         Assert.Equal(expected, timeline.Select(p => $"{p.Status} {p.From:yyyy-MM-dd} {p.To:yyyy-MM-dd}"));
     }
 
+    [Theory]
+    [MemberData(nameof(Histories))]
+    public void GivenAPolicyHistory_WhenItsTimelineIsComputed_ThenEveryDayHasTheStatusTheRulesGiveThatDay(string history, string[] _)
+    {
+        var policy = History(history).PolicyOf(MedicalId);
+        var timeline = StatusPeriod.Of(policy);
+
+        for (var day = policy.FirstTerm.Start; day <= policy.LastTerm.End; day = day.PlusDays(1))
+            Assert.Equal(policy.StatusOn(day), timeline.Single(p => p.From <= day && day <= p.To).Status);
+    }
+
     [Fact]
     public void GivenFirstPremiumUnpaid_WhenOnApril10_ThenTheReasonNamesTheDuePremiumAndTheEndOfGrace()
     {
