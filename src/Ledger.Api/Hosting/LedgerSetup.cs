@@ -1,7 +1,11 @@
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
+using Ledger.Api.Audit;
+using Ledger.Api.Claims;
 using Ledger.Api.Households;
+using Ledger.Api.Policies;
+using Ledger.Api.Registers;
 using Marten;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -9,6 +13,7 @@ using NodaTime;
 using Npgsql;
 using Scalar.AspNetCore;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.Marten;
 using Weasel.Core;
 using Ledger.Domain.Households;
@@ -72,6 +77,13 @@ public static class LedgerSetup
             opts.CodeGeneration.TypeLoadMode = JasperFx.CodeGeneration.TypeLoadMode.Static;
             opts.UseSystemTextJsonForSerialization(o => LedgerJson.Configure(o));
             opts.Durability.Mode = builder.Configuration["Ledger:Cluster"] == "true" ? DurabilityMode.Balanced : DurabilityMode.Solo;
+            // A handler that takes a Marten session gets Wolverine's transactional middleware: its changes and the
+            // messages it sends commit together (the outbox), after the handler returns.
+            opts.Policies.AutoApplyTransactions();
+            // PostgreSQL gave up on a transaction that could succeed if run again (a deadlock or a serialization
+            // failure): run the handler again, on a new session. Refusals and outages are answered, never retried.
+            opts.OnException(RunAgainSucceeds)
+                .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250));
             // The sweep's messages wait in the database Marten uses: a restart loses neither the next scheduled sweep
             // nor a household still to sweep (src/Ledger.Api/Policies/Sweeping.cs).
             opts.LocalQueue("sweep").UseDurableInbox();
@@ -88,6 +100,10 @@ public static class LedgerSetup
         services.AddHostedService<Ledger.Api.Policies.SweepScheduler>();
         return builder;
     }
+
+    private static bool RunAgainSucceeds(Exception e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure }
+        || (e.InnerException is { } inner && RunAgainSucceeds(inner));
 
     /// <summary>The event store as the ledger runs it; the benchmark project builds the same one.</summary>
     public static StoreOptions ConfigureStore(StoreOptions opts, string connectionString, IClock clock)
@@ -109,23 +125,13 @@ public static class LedgerSetup
         opts.Events.MetadataConfig.HeadersEnabled = true;
         opts.Events.MetadataConfig.UserNameEnabled = true;
         opts.Events.TimeProvider = new ClockTimeProvider(clock);
-        foreach (var (type, name) in EventCatalogue.StoredNames)
-            opts.Events.MapEventType(type, name);
-
-        opts.Projections.Add(new HouseholdProjection(), ProjectionLifecycle.Inline);
-        opts.Projections.Add(new Ledger.Api.Audit.AuditTrailProjection(), ProjectionLifecycle.Inline);
-        opts.Schema.For<Ledger.Api.Audit.AuditEntry>()
-            .Duplicate(a => a.Sequence).Duplicate(a => a.HouseholdId).Duplicate(a => a.RecordedAt).Duplicate(a => a.Type).Duplicate(a => a.Actor);
-        // Registers across households follow asynchronously. A regulator's register must never silently
-        // skip an event it cannot apply: the daemon stops that projection instead, and readiness shows it.
-        opts.Projections.Add(new Ledger.Api.Registers.ClaimRegisterProjection(), ProjectionLifecycle.Async);
-        opts.Projections.Add(new Ledger.Api.Registers.PolicyRegisterProjection(), ProjectionLifecycle.Async);
-        opts.Projections.Add(new Ledger.Api.Registers.AutomationProjection(), ProjectionLifecycle.Async);
+        // A regulator's register must never silently skip an event it cannot apply: the daemon stops that
+        // projection instead, and readiness shows it.
         opts.Projections.Errors.SkipApplyErrors = false;
         opts.Projections.Errors.SkipSerializationErrors = false;
         opts.Projections.Errors.SkipUnknownEvents = false;
-        opts.Schema.For<Household>().Duplicate(h => h.Number, configure: index => index.IsUnique = true);
-        opts.Schema.For<IdempotentWrite>();
+
+        opts.AddHouseholds().AddPolicies().AddClaims().AddAudit().AddRegisters();
         opts.Schema.For<Ledger.Api.Privacy.PersonKey>();
         return opts;
     }
@@ -197,18 +203,7 @@ public static class LedgerSetup
             ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable, [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
         }).AllowAnonymous();
 
-        OpenHouseholdEndpoint.Map(app);
-        JoinMemberEndpoint.Map(app);
-        LeaveHouseholdEndpoint.Map(app);
-        CorrectMemberDetailsEndpoint.Map(app);
-        PrivacyEndpoints.Map(app);
-        SplitHouseholdEndpoint.Map(app);
-        ReadHousehold.Map(app);
-        Ledger.Api.Policies.PolicyEndpoints.Map(app);
-        Ledger.Api.Claims.ClaimEndpoints.Map(app);
-        Ledger.Api.Registers.RegisterEndpoints.Map(app);
-        Ledger.Api.Audit.AuditEndpoints.Map(app);
-        Ledger.Api.Audit.FhirExport.Map(app);
+        app.MapHouseholds().MapPolicies().MapClaims().MapRegisters().MapAudit();
         Ledger.Api.Security.AccessLog.Map(app);
         Ledger.Api.SupportConsole.ConsoleEndpoints.Map(app);
         return app;

@@ -68,13 +68,15 @@ public sealed class WarmUp(IServiceProvider services, DemoDataSeeder demo, ILogg
         var calendar = provider.GetRequiredService<BusinessCalendar>();
         var store = provider.GetRequiredService<IDocumentStore>();
         var tenant = Ledger.Api.Security.Tenancy.Default;
-        var context = new WriteContext("WarmUp", "warm-up", null, Guid.NewGuid().ToString("N"), "warm-up", null, null, "");
+        var context = new WriteContext("warm-up", null, Guid.NewGuid().ToString("N"), "warm-up");
 
         // The HTTP edge: the strict JSON reader of a command body.
         WriteEndpoint.Parse<OpenHousehold>("""{ "holder": { "name": "Warm Up", "dateOfBirth": "1985-04-12" }, "openedOn": "2025-01-01" }"""u8.ToArray());
 
         // Wolverine's pre-generated handler, loaded and wired up (invoking it would commit, or log a refusal as an error).
-        provider.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>().FindInvoker(typeof(HouseholdCommand));
+        var wolverine = provider.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>();
+        wolverine.FindInvoker(typeof(HouseholdWrite<OpenHousehold>));
+        wolverine.FindInvoker(typeof(HouseholdWrite<JoinMember>));
 
         // The accepted write: encrypt, append in Rich mode, the household view, the audit chain; then undone.
         var householdId = Guid.CreateVersion7();
@@ -89,10 +91,13 @@ public sealed class WarmUp(IServiceProvider services, DemoDataSeeder demo, ILogg
                 {
                     HouseholdId = householdId, HolderId = Guid.CreateVersion7(), HouseholdNumber = "WARMUP",
                 };
-                var answer = await HouseholdCommandHandler.Handle(
-                    new HouseholdCommand(householdId, open, context, (version, _) => new WriteAnswer(201, new { householdId }, householdId, version, null)),
-                    session, calendar, ct);
-                System.Text.Json.JsonSerializer.Serialize(answer.Body, LedgerJson.Options);
+                var opened = HouseholdWriter.Open(session, calendar, householdId, open, context);
+                await session.SaveChangesAsync(ct);
+                await HouseholdWriter.DecideAsync(session, calendar, householdId,
+                    new JoinMember("Warm Up Junior", new LocalDate(2015, 6, 18), Relationship.Child, calendar.Today) { PersonId = Guid.CreateVersion7() },
+                    context with { ExpectedVersion = opened.Version }, ct);
+                await session.SaveChangesAsync(ct);
+                System.Text.Json.JsonSerializer.Serialize(new MemberJoinedAnswer(Guid.Empty, opened.Version + 1), LedgerJson.Options);
 
                 // The reads: the stored view, a view as known at an instant, the history, the audit trail.
                 var household = await ReadHousehold.FindAsync(session, householdId.ToString(), ct);

@@ -13,23 +13,21 @@ namespace Ledger.Api.Hosting;
 
 /// <summary>
 /// What every household write does at the HTTP edge, in this order: parse preconditions (If-Match,
-/// Idempotency-Key), replay a stored answer for a repeated key, parse and validate the body, invoke the
-/// Wolverine handler, and turn every refusal into problem details. Nothing is appended unless the whole
-/// command is accepted.
+/// Idempotency-Key) and the body, validate its shape, send the typed command to its Wolverine handler, and turn
+/// every refusal into problem details. Nothing is appended unless the whole command is accepted.
 /// </summary>
 public static class WriteEndpoint
 {
     public const int MaxBodyBytes = 256 * 1024;
     private const int MaxHeaderLength = 200;
-    private const int RetriesWithoutIfMatch = 5;
 
-    public static async Task<IResult> ExecuteAsync<TBody>(
-        HttpContext http,
-        string operation,
-        string? householdIdText,
-        Func<TBody, Guid, object> toCommand,
-        Func<object, long, IReadOnlyList<object>, Guid, WriteAnswer> answer)
-        where TBody : class
+    /// <summary>
+    /// Sends <typeparamref name="TCommand"/>, read from the body and completed with what the route and the ledger
+    /// assign (<paramref name="complete"/>: ids, the caller as applicant), to its handler, for the caller's tenant.
+    /// <paramref name="householdIdText"/> is null when the write opens a household: the ledger assigns its id.
+    /// </summary>
+    public static async Task<IResult> SendAsync<TCommand>(HttpContext http, string? householdIdText, Func<TCommand, Guid, TCommand> complete)
+        where TCommand : class
     {
         var ct = http.RequestAborted;
         var request = http.Request;
@@ -38,8 +36,8 @@ public static class WriteEndpoint
         if (householdIdText is null) householdId = Guid.CreateVersion7();
         else if (!Guid.TryParse(householdIdText, out householdId)) return Problems.UnknownHousehold($"'{householdIdText}' is not a household id.");
 
-        if (ParseIfMatch(request) is { Error: { } ifMatchError }) return ifMatchError;
-        var expectedVersion = ParseIfMatch(request).Version;
+        var (expectedVersion, ifMatchError) = ParseIfMatch(request);
+        if (ifMatchError is not null) return ifMatchError;
 
         var headerErrors = new List<FieldError>();
         // The actor is who the token speaks for; a header cannot claim to be someone else.
@@ -64,52 +62,49 @@ public static class WriteEndpoint
             return Problems.Of(StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", "Unsupported media type.",
                 "Send the body as application/json.");
 
-        var (body, parseError) = Parse<TBody>(bytes);
+        var (body, parseError) = Parse<TCommand>(bytes);
         if (parseError is not null) return parseError;
         if (body is IValidatable validatable && validatable.Validate().ToList() is { Count: > 0 } errors)
             return Problems.Validation(errors);
 
-        object command;
+        var tenant = Ledger.Api.Security.Tenancy.Of(http.User);
         try
         {
-            command = toCommand(body!, householdId);
+            var message = new HouseholdWrite<TCommand>(householdId, complete(body!, householdId),
+                new WriteContext(actor, reason, correlationId, causationId, expectedVersion, idempotencyKey, requestHash));
+            var bus = http.RequestServices.GetRequiredService<IMessageBus>();
+            var result = await bus.InvokeForTenantAsync<WriteAnswer>(tenant, message, ct, TimeSpan.FromSeconds(30));
+            if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+            return Answer(http, result.Status, result.Body, result.Version, result.Location);
         }
         catch (DomainRuleViolated violation)
         {
             return Problems.From(violation);
         }
-        var context = new WriteContext(operation, actor, reason, correlationId, causationId, expectedVersion, idempotencyKey, requestHash);
-        var message = new HouseholdCommand(householdId, command, context, (version, events) => answer(command, version, events, householdId));
-        var bus = http.RequestServices.GetRequiredService<IMessageBus>();
-
-        for (var attempt = 1; ; attempt++)
+        catch (StaleVersionException stale)
         {
-            try
-            {
-                var result = await bus.InvokeForTenantAsync<WriteAnswer>(Ledger.Api.Security.Tenancy.Of(http.User), message, ct, TimeSpan.FromSeconds(30));
-                if (result.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
-                return Answer(http, result.Status, result.Body, result.Version, result.Location);
-            }
-            catch (DomainRuleViolated violation)
-            {
-                return Problems.From(violation);
-            }
-            catch (StaleVersionException stale)
-            {
-                return VersionMismatch(stale.Expected, stale.Actual);
-            }
-            catch (Exception e) when (IsConcurrencyConflict(e))
-            {
-                if (expectedVersion is { } expected)
-                    return VersionMismatch(expected, actual: null);
-                // No precondition was given: the caller wants the change applied on top of whatever is there,
-                // so decide again against the new state.
-                if (attempt >= RetriesWithoutIfMatch)
-                    return Problems.Of(StatusCodes.Status409Conflict, "ConcurrentWrite", "Too many concurrent writes.",
-                        "The household kept changing while this command was applied; nothing was appended. Try again.");
-            }
+            return VersionMismatch(stale.Expected, stale.Actual);
+        }
+        catch (Exception e) when (IsConcurrencyConflict(e))
+        {
+            // Writers queue on the household's row, so only a writer held up longer than lock_timeout gets here.
+            return Problems.Of(StatusCodes.Status409Conflict, "ConcurrentWrite", "Too many concurrent writes.",
+                "The household kept changing while this command was applied; nothing was appended. Try again.");
         }
     }
+
+    /// <summary>
+    /// An operation in the OpenAPI document: named after its command, its body, its success, the headers every write
+    /// reads and the refusals every write may give; callable with <paramref name="access"/>.
+    /// </summary>
+    public static RouteHandlerBuilder DescribesWrite<TCommand, TAnswer>(
+        this RouteHandlerBuilder endpoint, string tag, string access, string summary, int status = StatusCodes.Status200OK)
+        where TCommand : notnull =>
+        endpoint.WithName(typeof(TCommand).Name).WithTags(tag).WithSummary(summary)
+            .RequireAuthorization(access)
+            .Accepts<TCommand>("application/json")
+            .Produces<TAnswer>(status)
+            .ProducesWriteProblems();
 
     /// <summary>The headers every household write reads and the answers it may give besides its success, for the OpenAPI document.</summary>
     public static RouteHandlerBuilder ProducesWriteProblems(this RouteHandlerBuilder endpoint) => endpoint
@@ -136,11 +131,9 @@ public static class WriteEndpoint
 
     public static string ETag(long version) => $"\"{version}\"";
 
-    private static IResult VersionMismatch(long expected, long? actual) =>
+    private static IResult VersionMismatch(long expected, long actual) =>
         Problems.Of(StatusCodes.Status412PreconditionFailed, "VersionMismatch", "The household has changed.",
-            actual is { } a
-                ? $"If-Match expected version {expected} but the household is at version {a}; nothing was appended. Read it again and retry."
-                : $"The household moved past version {expected} while this command ran; nothing was appended. Read it again and retry.",
+            $"If-Match expected version {expected} but the household is at version {actual}; nothing was appended. Read it again and retry.",
             extra: new Dictionary<string, object?> { ["expectedVersion"] = expected, ["currentVersion"] = actual });
 
     private static (long? Version, IResult? Error) ParseIfMatch(HttpRequest request)

@@ -1,9 +1,6 @@
 using JasperFx.CommandLine;
-using Ledger.Api.Hosting;
-using Ledger.Api.Households;
 using Ledger.Domain.Households;
 using Ledger.Domain.Policies;
-using Marten;
 using NodaTime;
 using Spectre.Console;
 using Wolverine;
@@ -28,7 +25,7 @@ public sealed record SweepDueHousehold(Guid HouseholdId, string Tenant, LocalDat
 public sealed record SweepSlot(string Id);
 
 /// <summary>
-/// The sweep on demand (tests, the demo story): each household is swept by its own <see cref="HouseholdCommand"/>,
+/// The sweep on demand (tests, the demo story): each household is swept by its own <see cref="SweepHousehold"/> command,
 /// in its own transaction behind the household's lock, so a sweep never races a clerk and running it twice records
 /// nothing new; the answer comes when every household is done.
 /// </summary>
@@ -135,12 +132,10 @@ public static class Sweeper
     {
         EnsureNotFuture(calendar, date);
         await using var session = store.LightweightSession(tenant);
-        var answer = await HouseholdCommandHandler.Handle(new HouseholdCommand(householdId, new SweepHousehold(date),
-                new WriteContext(nameof(SweepHousehold), "sweep", $"Transitions due by {date:yyyy-MM-dd}",
-                    Guid.NewGuid().ToString("N"), $"sweep:{date:yyyy-MM-dd}", null, null, ""),
-                (version, events) => new WriteAnswer(200, events.Count, householdId, version, null)),
-            session, calendar, ct);
-        return (int)answer.Body;
+        var decision = await HouseholdWriter.DecideAsync(session, calendar, householdId, new SweepHousehold(date),
+            new WriteContext("sweep", $"Transitions due by {date:yyyy-MM-dd}", Guid.NewGuid().ToString("N"), $"sweep:{date:yyyy-MM-dd}"), ct);
+        await session.SaveChangesAsync(ct);
+        return decision.Events.Count;
     }
 
     private static void EnsureNotFuture(BusinessCalendar calendar, LocalDate date)

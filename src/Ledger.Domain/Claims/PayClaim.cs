@@ -5,8 +5,10 @@ using NodaTime;
 namespace Ledger.Domain.Claims;
 
 /// <summary>Record a payment of an approved claim.</summary>
-public sealed record PayClaim(LocalDate PaidOn, decimal Amount) : IValidatable
+public sealed record PayClaim(LocalDate PaidOn, decimal Amount) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => ClaimDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid ClaimId { get; init; }
 
     /// <summary>Who records the payment; set by the ledger from the caller's token.</summary>
@@ -16,8 +18,10 @@ public sealed record PayClaim(LocalDate PaidOn, decimal Amount) : IValidatable
 }
 
 /// <summary>The claimant withdraws a claim that has not been paid.</summary>
-public sealed record WithdrawClaim(string Reason) : IValidatable
+public sealed record WithdrawClaim(string Reason) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => ClaimDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid ClaimId { get; init; }
 
     public IEnumerable<FieldError> Validate() => Check.Name(Reason, "reason");

@@ -5,8 +5,10 @@ using NodaTime;
 namespace Ledger.Domain.Claims;
 
 /// <summary>A person decides a referred claim: approve (with the amount to pay) or reject, with a reason.</summary>
-public sealed record ReviewClaim(ReviewDecision Decision, string Reason, decimal? Amount = null) : IValidatable
+public sealed record ReviewClaim(ReviewDecision Decision, string Reason, decimal? Amount = null) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => ClaimDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid ClaimId { get; init; }
 
     /// <summary>Who decides; set by the ledger from the caller's token.</summary>

@@ -7,8 +7,10 @@ namespace Ledger.Domain.Claims;
 
 /// <summary>Claim for a loss; the rules adjudicate it at once (approved, rejected) or refer it to a person.</summary>
 public sealed record SubmitClaim(Guid PolicyId, Guid PersonId, LocalDate LossDate, LossCause Cause, decimal Amount, string? Description = null)
-    : IValidatable
+    : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => ClaimDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid ClaimId { get; init; }
 
     /// <summary>Payable amounts above this are referred; set by the ledger's configuration, not by the caller.</summary>

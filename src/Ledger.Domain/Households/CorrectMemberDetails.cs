@@ -14,8 +14,10 @@ public sealed record CorrectMemberDetails(
     LocalDate? DateOfBirth = null,
     Relationship? Relationship = null,
     string? IdNumber = null,
-    LocalDate? EffectiveDate = null) : IValidatable
+    LocalDate? EffectiveDate = null) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => HouseholdDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PersonId { get; init; }
 
     public IEnumerable<FieldError> Validate()

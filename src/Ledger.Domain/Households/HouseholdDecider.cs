@@ -7,57 +7,62 @@ namespace Ledger.Domain.Households;
 /// No I/O and no clock: <c>today</c> is passed in. A command that would change nothing returns no events.
 /// Each operation's rules sit in the file of its command.
 /// </summary>
+/// <summary>A command on an existing household that knows which rules decide it.</summary>
+public interface IHouseholdCommand
+{
+    /// <summary>The command's own rules: <c>(state, today) → events</c>, pure.</summary>
+    IReadOnlyList<object> Decide(Household state, LocalDate today);
+
+    /// <summary>False for a command that only records what time made due: it changes no fact a claim was judged on.</summary>
+    bool Readjudicates => true;
+}
+
 public static partial class HouseholdDecider
 {
     /// <summary>How far ahead an effective date may be scheduled.</summary>
     public static readonly Period MaxLeadTime = Period.FromDays(366);
 
-    public static IReadOnlyList<object> Decide(object command, Household? state, LocalDate today)
+    /// <summary>
+    /// Decides a command on an existing household: shape first, then the command's own rules, then every claim judged
+    /// again against the new facts. Each command names its rules itself (<see cref="IHouseholdCommand"/>), so no
+    /// dispatcher sits between a command and its decision.
+    /// </summary>
+    public static IReadOnlyList<object> Decide(IHouseholdCommand command, Household state, LocalDate today)
     {
         // The HTTP edge validates first; this keeps every other caller (CLI, demo data, tests) to the same shape rules.
-        if (command is IValidatable validatable && validatable.Validate().FirstOrDefault() is { } error)
-            throw new DomainRuleViolated("ValidationFailed", $"{error.Field}: {error.Message}");
-        var events = Dispatch(command, state, today);
-        if (events.Count == 0 || command is Policies.SweepHousehold) return events;
+        RequireValid(command);
+        var events = command.Decide(state, today);
+        if (events.Count == 0 || !command.Readjudicates) return events;
         // A fact may change cover on a past loss date, or free or use up a deductible: judge every claim again
         // against the new facts, in the same command, and record what changed.
-        var after = events.Aggregate(state, Household.Next)!;
+        var after = events.Aggregate((Household?)state, Household.Next)!;
         var readjudicated = Claims.ClaimEngine.Readjudicate(after, today);
         return readjudicated.Count == 0 ? events : [.. events, .. readjudicated];
     }
 
-    private static IReadOnlyList<object> Dispatch(object command, Household? state, LocalDate today) => (command, state) switch
+    /// <summary>Opens a household: the one command without a household before it.</summary>
+    public static IReadOnlyList<object> Decide(OpenHousehold command, LocalDate today)
+    {
+        RequireValid(command);
+        return Open(command, today);
+    }
+
+    /// <summary>For a caller holding a command of any kind (the demo story, tests): a household opens once, and every other command needs one.</summary>
+    public static IReadOnlyList<object> Decide(object command, Household? state, LocalDate today) => (command, state) switch
     {
         (OpenHousehold c, null) => Decide(c, today),
         (OpenHousehold, not null) => throw new DomainRuleViolated(
             "HouseholdExists", "This household has already been opened.", ViolationKind.Conflict),
-        (_, null) => throw UnknownHousehold(),
-        (JoinMember c, var h) => Decide(c, h, today),
-        (LeaveHousehold c, var h) => Decide(c, h, today),
-        (CorrectMemberDetails c, var h) => Decide(c, h, today),
-        (RecordConsent c, var h) => Decide(c, h, today),
-        (SplitHousehold c, var h) => Decide(c, h, today),
-        (RequestErasure c, var h) => Decide(c, h, today),
-        (Policies.IssuePolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
-        (Policies.DecideUnderwriting c, var h) => Policies.PolicyDecider.Decide(c, h, today),
-        (Policies.AddInsured c, var h) => Policies.PolicyDecider.Decide(c, h, today),
-        (Policies.RemoveInsured c, var h) => Policies.PolicyDecider.Decide(c, h, today),
-        (Policies.DesignateBeneficiaries c, var h) => Policies.PolicyDecider.Decide(c, h, today),
-        (Policies.AddVehicle c, var h) => Policies.PolicyDecider.Decide(c, h, today),
-        (Policies.RemoveVehicle c, var h) => Policies.PolicyDecider.Decide(c, h, today),
-        (Policies.PayPremium c, var h) => Policies.PolicyDecider.Decide(c, h, today),
-        (Policies.WithdrawPolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
-        (Policies.CancelPolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
-        (Policies.ReinstatePolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
-        (Policies.DeclineRenewal c, var h) => Policies.PolicyDecider.Decide(c, h, today),
-        (Policies.RenewPolicy c, var h) => Policies.PolicyDecider.Decide(c, h, today),
-        (Policies.SweepHousehold c, var h) => Policies.PolicyDecider.Decide(c, h),
-        (Claims.SubmitClaim c, var h) => Claims.ClaimDecider.Decide(c, h, today),
-        (Claims.ReviewClaim c, var h) => Claims.ClaimDecider.Decide(c, h, today),
-        (Claims.PayClaim c, var h) => Claims.ClaimDecider.Decide(c, h, today),
-        (Claims.WithdrawClaim c, var h) => Claims.ClaimDecider.Decide(c, h, today),
-        _ => throw new ArgumentException($"No decision for {command.GetType().Name}", nameof(command)),
+        (IHouseholdCommand, null) => throw UnknownHousehold(),
+        (IHouseholdCommand c, { } h) => Decide(c, h, today),
+        _ => throw new ArgumentException($"{command.GetType().Name} is not a household command.", nameof(command)),
     };
+
+    private static void RequireValid(object command)
+    {
+        if (command is IValidatable validatable && validatable.Validate().FirstOrDefault() is { } error)
+            throw new DomainRuleViolated("ValidationFailed", $"{error.Field}: {error.Message}");
+    }
 
     public static DomainRuleViolated UnknownHousehold() =>
         new("UnknownHousehold", "No such household.", ViolationKind.NotFound);

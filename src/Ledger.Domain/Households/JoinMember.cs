@@ -10,8 +10,10 @@ public sealed record JoinMember(
     LocalDate DateOfBirth,
     Relationship Relationship,
     LocalDate EffectiveDate,
-    string? IdNumber = null) : IValidatable
+    string? IdNumber = null) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => HouseholdDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PersonId { get; init; }
 
     public IEnumerable<FieldError> Validate()

@@ -10,8 +10,10 @@ namespace Ledger.Domain.Households;
 /// A fact that happened (a death, a divorce) is recorded even if it is reported late: the effective date
 /// may be long before today. Leaving twice is refused, since the second report contradicts the first.
 /// </remarks>
-public sealed record LeaveHousehold(LocalDate EffectiveDate, LeaveCause Cause) : IValidatable
+public sealed record LeaveHousehold(LocalDate EffectiveDate, LeaveCause Cause) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => HouseholdDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PersonId { get; init; }
 
     public IEnumerable<FieldError> Validate() =>

@@ -23,7 +23,7 @@ public sealed record OpenHousehold(PersonDetails Holder, LocalDate OpenedOn) : I
 
 public static partial class HouseholdDecider
 {
-    public static IReadOnlyList<object> Decide(OpenHousehold c, LocalDate today)
+    private static IReadOnlyList<object> Open(OpenHousehold c, LocalDate today)
     {
         RequireBornBy(c.Holder.DateOfBirth, today);
         RequireNotTooFarAhead(c.OpenedOn, today);

@@ -23,8 +23,10 @@ public sealed record ProcessingRestricted(Guid PersonId, LocalDate RetainedUntil
 public sealed record PersonalDataShredded(Guid PersonId, LocalDate RetentionEndedOn, LocalDate EffectiveDate) : IHouseholdEvent;
 
 /// <summary>Record that a person gave or withdrew consent to a purpose (marketing, healthDataSharing, ...).</summary>
-public sealed record RecordConsent(string Purpose, bool Given, LocalDate EffectiveDate) : IValidatable
+public sealed record RecordConsent(string Purpose, bool Given, LocalDate EffectiveDate) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => HouseholdDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PersonId { get; init; }
 
     public IEnumerable<FieldError> Validate() =>
@@ -32,8 +34,10 @@ public sealed record RecordConsent(string Purpose, bool Given, LocalDate Effecti
 }
 
 /// <summary>A person asks for erasure: processing is restricted at once, the data destroyed when retention ends.</summary>
-public sealed record RequestErasure(LocalDate RequestedOn, string Reason) : IValidatable
+public sealed record RequestErasure(LocalDate RequestedOn, string Reason) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => HouseholdDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PersonId { get; init; }
 
     public IEnumerable<FieldError> Validate() => Check.Date(RequestedOn, "requestedOn").Concat(Check.Name(Reason, "reason"));

@@ -9,8 +9,10 @@ namespace Ledger.Domain.Households;
 /// issued for them in the new household within the credit period count waiting periods as served.
 /// </summary>
 public sealed record SplitHousehold(Guid NewHolderId, IReadOnlyList<Guid> PersonIds, LocalDate EffectiveDate, bool ContinuityCredit = false)
-    : IValidatable
+    : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => HouseholdDecider.Decide(this, state, today);
+
     /// <summary>Days after the split during which the continuity credit applies to new policies.</summary>
     public const int ContinuityCreditDays = 60;
 

@@ -6,8 +6,10 @@ using NodaTime;
 namespace Ledger.Domain.Policies;
 
 /// <summary>Insure one more member mid-term (a newborn, a new spouse). They get their own waiting period.</summary>
-public sealed record AddInsured(Guid PersonId, LocalDate EffectiveDate, decimal AnnualPremium) : IValidatable
+public sealed record AddInsured(Guid PersonId, LocalDate EffectiveDate, decimal AnnualPremium) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PolicyId { get; init; }
 
     public IEnumerable<FieldError> Validate() =>

@@ -6,8 +6,10 @@ using NodaTime;
 namespace Ledger.Domain.Policies;
 
 /// <summary>Cancel (surrender) a policy; <see cref="EffectiveDate"/> is its last covered day.</summary>
-public sealed record CancelPolicy(LocalDate EffectiveDate, string Reason) : IValidatable
+public sealed record CancelPolicy(LocalDate EffectiveDate, string Reason) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PolicyId { get; init; }
 
     public IEnumerable<FieldError> Validate() => Check.Date(EffectiveDate, "effectiveDate").Concat(Check.Name(Reason, "reason"));

@@ -6,8 +6,10 @@ using NodaTime;
 namespace Ledger.Domain.Policies;
 
 /// <summary>Add a vehicle to a motor policy mid-term; premium pro rata by days like an insured person.</summary>
-public sealed record AddVehicle(Vehicle Vehicle, LocalDate EffectiveDate) : IValidatable
+public sealed record AddVehicle(Vehicle Vehicle, LocalDate EffectiveDate) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PolicyId { get; init; }
 
     public IEnumerable<FieldError> Validate() => Vehicle is null ? [new FieldError("vehicle", "is required")] :
@@ -16,8 +18,10 @@ public sealed record AddVehicle(Vehicle Vehicle, LocalDate EffectiveDate) : IVal
 }
 
 /// <summary>Remove a vehicle from a motor policy; <see cref="EffectiveDate"/> is its last covered day.</summary>
-public sealed record RemoveVehicle(LocalDate EffectiveDate) : IValidatable
+public sealed record RemoveVehicle(LocalDate EffectiveDate) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PolicyId { get; init; }
     [JsonIgnore] public string Plate { get; init; } = "";
 

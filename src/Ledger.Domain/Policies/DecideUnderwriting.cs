@@ -12,8 +12,10 @@ public enum UnderwritingDecision
 }
 
 /// <summary>A person decides an application the rules referred: accepting issues the policy as proposed.</summary>
-public sealed record DecideUnderwriting(UnderwritingDecision Decision, string Reason) : IValidatable
+public sealed record DecideUnderwriting(UnderwritingDecision Decision, string Reason) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PolicyId { get; init; }
 
     /// <summary>Who decides; set by the ledger from the caller's token.</summary>

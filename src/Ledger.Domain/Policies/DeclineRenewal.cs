@@ -8,8 +8,10 @@ namespace Ledger.Domain.Policies;
 /// The insurer declines to renew the policy at the end of its current term. Refused while the term ends before the
 /// guaranteed-renewal horizon (保证续保): a guaranteed renewal cannot be refused.
 /// </summary>
-public sealed record DeclineRenewal(string Reason) : IValidatable
+public sealed record DeclineRenewal(string Reason) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PolicyId { get; init; }
 
     public IEnumerable<FieldError> Validate() => Check.Name(Reason, "reason");

@@ -11,8 +11,10 @@ public sealed record BeneficiaryShare(Guid PersonId, decimal Share);
 /// Names who is paid if the insured person dies (保险法 §39–§41). The list replaces any earlier designation for that
 /// person on the policy; an empty list revokes it, so the benefit goes to the insured's estate (§42).
 /// </summary>
-public sealed record DesignateBeneficiaries(IReadOnlyList<BeneficiaryShare>? Beneficiaries) : IValidatable
+public sealed record DesignateBeneficiaries(IReadOnlyList<BeneficiaryShare>? Beneficiaries) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state, today);
+
     public const int MaxBeneficiaries = 10;
 
     [JsonIgnore] public Guid PolicyId { get; init; }

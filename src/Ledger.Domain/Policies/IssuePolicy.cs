@@ -26,8 +26,10 @@ public sealed record IssuePolicy(
     int? CoolingOffDays = null,
     LocalDate? ContractReceivedOn = null,
     LocalDate? GuaranteedRenewalUntil = null,
-    IReadOnlyList<Vehicle>? Vehicles = null) : IValidatable
+    IReadOnlyList<Vehicle>? Vehicles = null) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PolicyId { get; init; }
 
     /// <summary>Who applies; set by the ledger from the caller's token.</summary>

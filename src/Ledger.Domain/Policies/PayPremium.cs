@@ -6,8 +6,10 @@ using NodaTime;
 namespace Ledger.Domain.Policies;
 
 /// <summary>Record a premium payment received on <see cref="PaidOn"/>.</summary>
-public sealed record PayPremium(decimal Amount, LocalDate PaidOn, LocalDate? DueDate = null) : IValidatable
+public sealed record PayPremium(decimal Amount, LocalDate PaidOn, LocalDate? DueDate = null) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PolicyId { get; init; }
 
     public IEnumerable<FieldError> Validate() =>

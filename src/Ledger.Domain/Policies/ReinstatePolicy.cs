@@ -9,8 +9,10 @@ namespace Ledger.Domain.Policies;
 /// Reinstate (复效) a suspended policy by paying its arrears, within two years of the suspension (保险法 §37).
 /// Illness cover restarts with a new waiting period.
 /// </summary>
-public sealed record ReinstatePolicy(LocalDate EffectiveDate, decimal ArrearsPaid) : IValidatable
+public sealed record ReinstatePolicy(LocalDate EffectiveDate, decimal ArrearsPaid) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PolicyId { get; init; }
 
     // Zero is allowed: the arrears may already have been paid while the policy was suspended.

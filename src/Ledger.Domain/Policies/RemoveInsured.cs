@@ -6,8 +6,10 @@ using NodaTime;
 namespace Ledger.Domain.Policies;
 
 /// <summary>End one person's cover on a policy; <see cref="EffectiveDate"/> is their last covered day.</summary>
-public sealed record RemoveInsured(LocalDate EffectiveDate, string Cause) : IValidatable
+public sealed record RemoveInsured(LocalDate EffectiveDate, string Cause) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PolicyId { get; init; }
     [JsonIgnore] public Guid PersonId { get; init; }
 

@@ -10,8 +10,10 @@ namespace Ledger.Domain.Policies;
 /// new term, shared among the insured in proportion to their last premiums unless <see cref="Insured"/> sets each.
 /// </summary>
 public sealed record RenewPolicy(LocalDate TermStart, LocalDate TermEnd, decimal AnnualPremium, IReadOnlyList<InsuredPerson>? Insured = null)
-    : IValidatable
+    : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PolicyId { get; init; }
 
     public IEnumerable<FieldError> Validate() =>

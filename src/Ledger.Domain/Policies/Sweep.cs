@@ -9,7 +9,11 @@ namespace Ledger.Domain.Policies;
 /// recorded yet. The views never wait for it: <see cref="PolicyEvaluator"/> derives every status from the facts; the
 /// sweep makes the transitions visible in the history and to subscribers. Running it twice records nothing new.
 /// </summary>
-public sealed record SweepHousehold(LocalDate Date);
+public sealed record SweepHousehold(LocalDate Date) : IHouseholdCommand
+{
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state);
+    bool IHouseholdCommand.Readjudicates => false;
+}
 
 public static partial class PolicyDecider
 {

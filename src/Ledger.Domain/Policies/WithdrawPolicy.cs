@@ -9,8 +9,10 @@ namespace Ledger.Domain.Policies;
 /// Withdraw inside the cooling-off period (犹豫期): the policy is void from inception and every premium paid is
 /// refunded. After the period, cancel instead (pro-rata refund).
 /// </summary>
-public sealed record WithdrawPolicy(LocalDate RequestedOn) : IValidatable
+public sealed record WithdrawPolicy(LocalDate RequestedOn) : IValidatable, IHouseholdCommand
 {
+    IReadOnlyList<object> IHouseholdCommand.Decide(Household state, LocalDate today) => PolicyDecider.Decide(this, state, today);
+
     [JsonIgnore] public Guid PolicyId { get; init; }
 
     public IEnumerable<FieldError> Validate() => Check.Date(RequestedOn, "requestedOn");

@@ -1,0 +1,22 @@
+using JasperFx.Events.Projections;
+
+namespace Ledger.Api.Audit;
+
+/// <summary>The regulator's audit trail: hash-chained rows written inline with the events, verification, digests, exports.</summary>
+public static class AuditFeature
+{
+    public static StoreOptions AddAudit(this StoreOptions opts)
+    {
+        opts.Projections.Add(new AuditTrailProjection(), ProjectionLifecycle.Inline);
+        opts.Schema.For<AuditEntry>()
+            .Duplicate(a => a.Sequence).Duplicate(a => a.HouseholdId).Duplicate(a => a.RecordedAt).Duplicate(a => a.Type).Duplicate(a => a.Actor);
+        return opts;
+    }
+
+    public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
+    {
+        AuditEndpoints.Map(app);
+        FhirExport.Map(app);
+        return app;
+    }
+}
