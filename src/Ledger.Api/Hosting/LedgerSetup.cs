@@ -132,7 +132,8 @@ public static class LedgerSetup
         opts.Projections.Errors.SkipUnknownEvents = false;
 
         opts.AddHouseholds().AddPolicies().AddClaims().AddAudit().AddRegisters();
-        opts.Schema.For<Ledger.Api.Privacy.PersonKey>();
+        // A write reads the keys of a household's people by household, in the batch that fetches the household.
+        opts.Schema.For<Ledger.Api.Privacy.PersonKey>().Duplicate(k => k.HouseholdId);
         return opts;
     }
 

@@ -130,13 +130,18 @@ public static class HouseholdWriter
         IDocumentSession session, BusinessCalendar calendar, Guid householdId, IHouseholdCommand command, WriteContext context, CancellationToken ct)
     {
         await session.BeginTransactionAsync(ct);
-        var stream = await session.Events.FetchForExclusiveWriting<Household>(householdId, ct);
+        // One round trip: the stream row locked with the household it holds, and the data keys of its people.
+        var batch = session.CreateBatchQuery();
+        var fetching = batch.Events.FetchForExclusiveWriting<Household>(householdId);
+        var keysCreatedHere = PersonalDataVault.KeysCreatedIn(batch, householdId);
+        await batch.Execute(ct);
+        var stream = await fetching;
         if (stream.Aggregate is null) throw HouseholdDecider.UnknownHousehold();
         var current = stream.StartingVersion ?? 0;
         if (context.ExpectedVersion is { } expected && expected != current) throw new StaleVersionException(expected, current);
 
         // The domain decides on plaintext; the event store only ever receives encrypted personal data.
-        var (state, keys) = await PersonalDataVault.RevealWithKeysAsync(session, stream.Aggregate, ct);
+        var (state, keys) = await PersonalDataVault.RevealWithKeysAsync(session, stream.Aggregate, await keysCreatedHere, ct);
         var events = HouseholdDecider.Decide(command, state, calendar.Today);
         stream.AppendMany(PersonalDataVault.Protect(session, householdId, events, calendar.Now, keys));
         foreach (var shredded in events.OfType<PersonalDataShredded>())

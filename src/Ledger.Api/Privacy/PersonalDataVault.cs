@@ -76,6 +76,28 @@ public static class PersonalDataVault
         return (Reveal(household, keys), keys);
     }
 
+    /// <summary>
+    /// The keys created in <paramref name="householdId"/>, read in the batch that fetches the household for writing, so a
+    /// write costs no round trip of its own for them.
+    /// </summary>
+    public static Task<IReadOnlyList<PersonKey>> KeysCreatedIn(Marten.Services.BatchQuerying.IBatchedQuery batch, Guid householdId) =>
+        batch.Query<PersonKey>().Where(k => k.HouseholdId == householdId).ToList();
+
+    /// <summary>
+    /// The household decrypted, from the keys created in it (<see cref="KeysCreatedIn"/>); people who brought their key
+    /// from another household (a split) are looked up by id, the only extra read, and only for them.
+    /// </summary>
+    public static async Task<(Household Household, IReadOnlyDictionary<Guid, byte[]> Keys)> RevealWithKeysAsync(
+        IQuerySession session, Household household, IReadOnlyList<PersonKey> createdHere, CancellationToken ct)
+    {
+        var keys = createdHere.ToDictionary(k => k.Id, k => k.Key);
+        var movedIn = household.People.Where(p => !p.Shredded && !keys.ContainsKey(p.PersonId)).Select(p => p.PersonId).ToList();
+        if (movedIn.Count > 0)
+            foreach (var (id, key) in await KeysAsync(session, movedIn, ct))
+                keys[id] = key;
+        return (Reveal(household, keys), keys);
+    }
+
     public static Household Reveal(Household household, IReadOnlyDictionary<Guid, byte[]> keys) => household with
     {
         People = household.People.Select(p => p with
