@@ -54,6 +54,10 @@ public static class LedgerSetup
             };
         });
         services.AddExceptionHandler<UnexpectedErrorHandler>();
+        // Wolverine logs every failed invocation as an error with its stack trace, under the message type's name. For a
+        // household write that is a refusal the caller is answered with (422, 404, 412), not a fault; a real fault
+        // reaches UnexpectedErrorHandler, which logs it with the request.
+        builder.Logging.AddFilter(typeof(HouseholdWrite<>).FullName![..^2], LogLevel.None);
         services.AddOpenApi(o => o.AddSchemaTransformer<NodaTimeSchemaTransformer>().AddLedgerContract());
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
