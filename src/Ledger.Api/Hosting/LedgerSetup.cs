@@ -72,11 +72,13 @@ public static class LedgerSetup
             opts.CodeGeneration.TypeLoadMode = JasperFx.CodeGeneration.TypeLoadMode.Static;
             opts.UseSystemTextJsonForSerialization(o => LedgerJson.Configure(o));
             opts.Durability.Mode = builder.Configuration["Ledger:Cluster"] == "true" ? DurabilityMode.Balanced : DurabilityMode.Solo;
-            // The sweep's messages wait in the database Marten uses: a restart loses neither the next scheduled sweep
-            // nor a household still to sweep (src/Ledger.Api/Policies/Sweeping.cs).
+            // The sweep's messages and the daily digest wait in the database Marten uses: a restart loses neither the next
+            // scheduled sweep, nor a page or a household still to sweep, nor the day's digest (src/Ledger.Api/Policies/Sweeping.cs).
             opts.LocalQueue("sweep").UseDurableInbox();
             opts.PublishMessage<Ledger.Api.Policies.ScheduledSweep>().ToLocalQueue("sweep");
+            opts.PublishMessage<Ledger.Api.Policies.SweepPage>().ToLocalQueue("sweep");
             opts.PublishMessage<Ledger.Api.Policies.SweepDueHousehold>().ToLocalQueue("sweep");
+            opts.PublishMessage<Ledger.Api.Audit.PublishDailyDigest>().ToLocalQueue("sweep");
         });
 
         services.AddSingleton<Ledger.Api.Security.AccessLog>();
@@ -113,6 +115,7 @@ public static class LedgerSetup
             opts.Events.MapEventType(type, name);
 
         opts.Projections.Add(new HouseholdProjection(), ProjectionLifecycle.Inline);
+        Ledger.Api.Policies.SweepIndex.Configure(opts);
         opts.Projections.Add(new Ledger.Api.Audit.AuditTrailProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<Ledger.Api.Audit.AuditEntry>()
             .Duplicate(a => a.Sequence).Duplicate(a => a.HouseholdId).Duplicate(a => a.RecordedAt).Duplicate(a => a.Type).Duplicate(a => a.Actor);
