@@ -58,13 +58,42 @@ public static class SweepIndex
     /// <summary>Called by the household projection once a household's new events are folded, in the same transaction.</summary>
     public static ValueTask Follow(IDocumentOperations operations, IEventSlice<Household> slice)
     {
-        if (slice.Snapshot is { } household)
-            operations.Store(new SweepDue
-            {
-                Id = household.Id,
-                NextDueOn = PolicyDecider.NextSweepDueOn(household) is { } due ? due.ToDateOnly() : null,
-            });
+        if (slice.Snapshot is { } household) operations.Store(RowOf(household));
         return ValueTask.CompletedTask;
+    }
+
+    private static SweepDue RowOf(Household household) => new()
+    {
+        Id = household.Id,
+        NextDueOn = PolicyDecider.NextSweepDueOn(household) is { } due ? due.ToDateOnly() : null,
+    };
+
+    /// <summary>
+    /// Writes the row of every household, page by page in each tenant: for a database written before the index existed
+    /// (<c>ledger sweep --reindex</c>). Safe beside live writes: a row is the household's own fold, whoever stores it.
+    /// </summary>
+    public static async Task<int> RebuildAsync(IDocumentStore store, CancellationToken ct)
+    {
+        var rows = 0;
+        for (var after = Guid.Empty; ;)
+        {
+            IReadOnlyList<IEvent> opened;
+            // The household document does not carry its tenant; the stream's first event does.
+            await using (var query = store.QuerySession())
+                opened = await query.Events.QueryAllRawEvents()
+                    .Where(e => e.AnyTenant() && e.Version == 1 && e.StreamId > after)
+                    .OrderBy(e => e.StreamId).Take(PageSize).ToListAsync(ct);
+            foreach (var tenant in opened.GroupBy(e => e.TenantId))
+            {
+                await using var session = store.LightweightSession(tenant.Key);
+                var households = await session.LoadManyAsync<Household>(ct, tenant.Select(e => e.StreamId));
+                foreach (var household in households) session.Store(RowOf(household));
+                await session.SaveChangesAsync(ct);
+                rows += households.Count;
+            }
+            if (opened.Count < PageSize) return rows;
+            after = opened[^1].StreamId;
+        }
     }
 
     /// <summary>

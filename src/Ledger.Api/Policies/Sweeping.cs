@@ -196,6 +196,9 @@ public sealed class SweepInput : NetCoreInput
 {
     [Description("Record transitions due by this date (default today), e.g. 2025-03-03"), FlagAlias("date")]
     public string? DateFlag { get; set; }
+
+    [Description("First write the sweep's index row of every household (once, for a database written before the index)"), FlagAlias("reindex")]
+    public bool ReindexFlag { get; set; }
 }
 
 [Description("Record time-driven policy transitions (grace, suspension, renewal due, expiry) due by a date", Name = "sweep")]
@@ -222,6 +225,8 @@ public sealed class SweepCommand : JasperFxAsyncCommand<SweepInput>
                 }
                 date = parsed.Value;
             }
+            if (input.ReindexFlag)
+                AnsiConsole.MarkupLine($"Indexed {await SweepIndex.RebuildAsync(store, CancellationToken.None)} households.");
             var result = await Sweeper.SweepAsync(store, calendar, date, CancellationToken.None);
             AnsiConsole.MarkupLine($"Swept {result.Households} households for {LedgerJson.Format(result.Date)}: recorded {result.Events} transitions.");
             return true;

@@ -87,6 +87,23 @@ public sealed class SweepIndexTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
+    public async Task Reindexing_writes_the_rows_a_database_from_before_the_index_lacks()
+    {
+        var (household, _) = await SweepTests.UnpaidPolicyAsync(Api);
+        var store = Fixture.Host.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession(Ledger.Api.Security.Tenancy.Default))
+        {
+            session.Delete<SweepDue>(household);
+            await session.SaveChangesAsync();
+        }
+
+        Assert.True(await SweepIndex.RebuildAsync(store, CancellationToken.None) > 0);
+
+        var row = await IndexOf(household);
+        Assert.Equal((Day(2025, 1, 2), Ledger.Api.Security.Tenancy.Default), (row.NextDueOn, row.TenantId));
+    }
+
+    [Fact]
     public async Task The_scheduled_sweep_messages_each_due_household_once_and_no_household_with_nothing_due()
     {
         var (due, _) = await SweepTests.UnpaidPolicyAsync(Api);
