@@ -88,11 +88,13 @@ public static class LedgerSetup
             // failure): run the handler again, on a new session. Refusals and outages are answered, never retried.
             opts.OnException(RunAgainSucceeds)
                 .RetryWithCooldown(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250));
-            // The sweep's messages wait in the database Marten uses: a restart loses neither the next scheduled sweep
-            // nor a household still to sweep (src/Ledger.Api/Policies/Sweeping.cs).
+            // The sweep's messages and the daily digest wait in the database Marten uses: a restart loses neither the next
+            // scheduled sweep, nor a page or a household still to sweep, nor the day's digest (src/Ledger.Api/Policies/Sweeping.cs).
             opts.LocalQueue("sweep").UseDurableInbox();
             opts.PublishMessage<Ledger.Api.Policies.ScheduledSweep>().ToLocalQueue("sweep");
+            opts.PublishMessage<Ledger.Api.Policies.SweepPage>().ToLocalQueue("sweep");
             opts.PublishMessage<Ledger.Api.Policies.SweepDueHousehold>().ToLocalQueue("sweep");
+            opts.PublishMessage<Ledger.Api.Audit.PublishDailyDigest>().ToLocalQueue("sweep");
         });
 
         services.AddSingleton<Ledger.Api.Security.AccessLog>();
