@@ -55,17 +55,26 @@ public static class SweepIndex
         });
     }
 
-    /// <summary>Called by the household projection once a household's new events are folded, in the same transaction.</summary>
+    /// <summary>
+    /// Called by the household projection once a household's new events are folded, in the same transaction. The row is
+    /// stored only when the due day moved: the household document remembers the day last stored
+    /// (<see cref="Household.SweepDueOn"/>), so a write that leaves it (a member joins, a name is corrected) costs no
+    /// statement, and a household that never has anything due has no row at all.
+    /// </summary>
     public static ValueTask Follow(IDocumentOperations operations, IEventSlice<Household> slice)
     {
-        if (slice.Snapshot is { } household) operations.Store(RowOf(household));
+        if (slice.Snapshot is not { } household) return ValueTask.CompletedTask;
+        var due = PolicyDecider.NextSweepDueOn(household);
+        if (due == household.SweepDueOn) return ValueTask.CompletedTask;
+        household.SweepDueOn = due;
+        operations.Store(RowOf(household.Id, due));
         return ValueTask.CompletedTask;
     }
 
-    private static SweepDue RowOf(Household household) => new()
+    private static SweepDue RowOf(Guid householdId, LocalDate? due) => new()
     {
-        Id = household.Id,
-        NextDueOn = PolicyDecider.NextSweepDueOn(household) is { } due ? due.ToDateOnly() : null,
+        Id = householdId,
+        NextDueOn = due?.ToDateOnly(),
     };
 
     /// <summary>
@@ -87,7 +96,13 @@ public static class SweepIndex
             {
                 await using var session = store.LightweightSession(tenant.Key);
                 var households = await session.LoadManyAsync<Household>(ct, tenant.Select(e => e.StreamId));
-                foreach (var household in households) session.Store(RowOf(household));
+                foreach (var household in households)
+                {
+                    var due = PolicyDecider.NextSweepDueOn(household);
+                    session.Store(RowOf(household.Id, due));
+                    // The household's own record of the day stored, so its next write compares with the truth.
+                    if (household.SweepDueOn != due) session.Store(household with { SweepDueOn = due });
+                }
                 await session.SaveChangesAsync(ct);
                 rows += households.Count;
             }

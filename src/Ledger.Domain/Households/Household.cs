@@ -42,6 +42,12 @@ public sealed record Household
     /// <summary>Stream version after the last applied event; maintained by the event store.</summary>
     public long Version { get; set; }
 
+    /// <summary>
+    /// Not a domain fact: the first day a sweep records something, as the ledger's sweep index last stored it for this
+    /// household, so a write that does not move that day (most writes) stores no index row. Folds carry it over unchanged.
+    /// </summary>
+    public LocalDate? SweepDueOn { get; set; }
+
     public Person? Person(Guid personId) => People.Find(p => p.PersonId == personId);
 
     public Policy? Policy(Guid policyId) => Policies.Find(p => p.PolicyId == policyId);

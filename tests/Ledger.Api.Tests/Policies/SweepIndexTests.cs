@@ -18,10 +18,14 @@ public sealed class SweepIndexTests(LedgerFixture fixture) : LedgerTest(fixture)
 {
     private static readonly LocalDate Today = new(2025, 6, 15);
 
-    private async Task<SweepDue> IndexOf(Guid household)
+    private async Task<SweepDue> IndexOf(Guid household) =>
+        await RowOf(household) ?? throw new Xunit.Sdk.XunitException($"Household {household} has no index row.");
+
+    /// <summary>Null when the household never had anything due: no row is written for it.</summary>
+    private async Task<SweepDue?> RowOf(Guid household)
     {
         await using var session = Fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        return await session.Query<SweepDue>().SingleAsync(x => x.AnyTenant() && x.Id == household);
+        return await session.Query<SweepDue>().SingleOrDefaultAsync(x => x.AnyTenant() && x.Id == household);
     }
 
     private static DateOnly Day(int year, int month, int day) => new(year, month, day);
@@ -41,8 +45,7 @@ public sealed class SweepIndexTests(LedgerFixture fixture) : LedgerTest(fixture)
     public async Task The_index_follows_the_household_through_issue_payment_lapse_and_erasure()
     {
         var (household, holder, _) = await Api.OpenHousehold("王芳", "2024-01-01");
-        Assert.Null((await IndexOf(household)).NextDueOn);
-        Assert.Equal(Ledger.Api.Security.Tenancy.Default, (await IndexOf(household)).TenantId);
+        Assert.Null(await RowOf(household));
 
         // Issued today, its first premium due today: grace would start tomorrow.
         var policy = (await Api.Post($"/households/{household}/policies", new
@@ -51,6 +54,7 @@ public sealed class SweepIndexTests(LedgerFixture fixture) : LedgerTest(fixture)
             insured = new[] { new { personId = holder, annualPremium = 2600m } },
         })).Id("policyId");
         Assert.Equal(Day(2025, 6, 16), (await IndexOf(household)).NextDueOn);
+        Assert.Equal(Ledger.Api.Security.Tenancy.Default, (await IndexOf(household)).TenantId);
 
         // Paid: nothing until the renewal notice, 30 days before the term ends.
         Assert.Equal(200, (await Api.Post($"/households/{household}/policies/{policy}/premiums", new { amount = 2600m, paidOn = "2025-06-15" })).Code);
@@ -82,8 +86,35 @@ public sealed class SweepIndexTests(LedgerFixture fixture) : LedgerTest(fixture)
         var insurer = ("Authorization", "Bearer " + Ledger.Api.Security.LedgerAuth.CreateToken(LedgerFixture.SigningKey, "ledger", "ledger",
             "sweep.clerk", [Ledger.Api.Security.Roles.Clerk], "insurer-sweep", TimeSpan.FromHours(1)));
         var opened = await Api.Post("/households", new { holder = new { name = "C 户主", dateOfBirth = "1985-04-12" }, openedOn = "2024-01-01" }, insurer);
+        var household = opened.Id("householdId");
+        var issued = await Api.Post($"/households/{household}/policies", new
+        {
+            category = "criticalIllness", productCode = "CI-CLASSIC", policyholderId = opened.Id("holderId"), termStart = "2025-06-15", termEnd = "2026-06-14",
+            insured = new[] { new { personId = opened.Id("holderId"), annualPremium = 2600m } },
+        }, insurer);
+        Assert.Equal(201, issued.Code);
 
-        Assert.Equal("insurer-sweep", (await IndexOf(opened.Id("householdId"))).TenantId);
+        Assert.Equal("insurer-sweep", (await IndexOf(household)).TenantId);
+    }
+
+    [Fact]
+    public async Task A_write_that_leaves_the_due_day_stores_no_index_row_and_one_that_moves_it_does()
+    {
+        var (household, policy) = await SweepTests.UnpaidPolicyAsync(Api);
+        var store = Fixture.Host.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession(Ledger.Api.Security.Tenancy.Default))
+        {
+            session.Delete<SweepDue>(household);
+            await session.SaveChangesAsync();
+        }
+
+        // A member joining changes nothing the sweep records: the write stores no row (the deleted one stays away).
+        await Api.Join(household, "李小红", "child", "2010-03-01", "2024-01-01");
+        Assert.Null(await RowOf(household));
+
+        // The premium is paid: nothing is due until the renewal notice, and the row is written again.
+        Assert.Equal(200, (await Api.Post($"/households/{household}/policies/{policy}/premiums", new { amount = 2600m, paidOn = "2025-01-01" })).Code);
+        Assert.Equal(Day(2025, 12, 1), (await IndexOf(household)).NextDueOn);
     }
 
     [Fact]
