@@ -76,7 +76,7 @@ public sealed class WarmUp(IServiceProvider services, DemoDataSeeder demo, ILogg
         // Wolverine's pre-generated handler, loaded and wired up (invoking it would commit, or log a refusal as an error).
         provider.GetRequiredService<Wolverine.Runtime.IWolverineRuntime>().FindInvoker(typeof(HouseholdCommand));
 
-        // The accepted write: encrypt, append in Rich mode, the household view, the audit chain; then undone.
+        // The accepted write: encrypt, append, the household view, the audit chain; then undone.
         var householdId = Guid.CreateVersion7();
         await using (var connection = await provider.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct))
         await using (var transaction = await connection.BeginTransactionAsync(ct))

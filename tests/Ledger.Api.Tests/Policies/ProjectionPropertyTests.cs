@@ -62,7 +62,8 @@ public sealed class ProjectionPropertyTests(LedgerFixture fixture) : LedgerTest(
             await using var session = store.QuerySession(Ledger.Api.Security.Tenancy.Default);
             var events = await session.Events.FetchStreamAsync(household);
             var stored = await session.LoadAsync<Household>(household);
-            Assert.Equal(Json(Fold(events)), Json(stored));
+            // The stored copy also carries the audit chain's head, which is no fold of the domain's.
+            Assert.Equal(Json(Fold(events)), Json(stored! with { AuditHead = null }));
             foreach (var instant in events.Select(e => e.Timestamp).Distinct())
             {
                 var knownThen = await session.Events.AggregateStreamAsync<Household>(household, timestamp: instant);
