@@ -115,6 +115,7 @@ public static class LedgerSetup
             opts.Events.MapEventType(type, name);
 
         opts.Projections.Add(new HouseholdProjection(), ProjectionLifecycle.Inline);
+        // After the household view: the audit trail takes the chain head from the household the view is about to store.
         opts.Projections.Add(new Ledger.Api.Audit.AuditTrailProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<Ledger.Api.Audit.AuditEntry>()
             .Duplicate(a => a.Sequence).Duplicate(a => a.HouseholdId).Duplicate(a => a.RecordedAt).Duplicate(a => a.Type).Duplicate(a => a.Actor);

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Ledger.Api.Tests.Audit;
 
-public sealed class AuditTrailTests(LedgerFixture fixture) : LedgerTest(fixture)
+public sealed partial class AuditTrailTests(LedgerFixture fixture) : LedgerTest(fixture)
 {
     private async Task ExecuteAsync(string sql, params object[] parameters)
     {

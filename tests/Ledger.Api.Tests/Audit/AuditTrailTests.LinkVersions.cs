@@ -1,58 +1,35 @@
 using System.Text.Json;
 using Ledger.Api.Audit;
-using Ledger.Api.Tests.Infrastructure;
 using Npgsql;
 
 namespace Ledger.Api.Tests.Audit;
 
-/// <summary>
-/// Link v2 (no global sequence under the hash, the chain head kept on the household) beside the v1 links every
-/// earlier row was written in: each row is verified in its own format, and a chain only ever moves from v1 to v2.
-/// </summary>
-public sealed class AuditLinkVersionTests(LedgerFixture fixture) : LedgerTest(fixture)
+// Link v2 (no global sequence under the hash, the chain head kept on the household) beside the v1 links every
+// earlier row was written in: each row is verified in its own format, and a chain only ever moves from v1 to v2.
+public sealed partial class AuditTrailTests
 {
-    private async Task ExecuteAsync(string sql, params object[] parameters)
+    private async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> read, params object[] parameters)
     {
         await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var p in parameters) command.Parameters.AddWithValue(p);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task<List<JsonElement>> RowsAsync(Guid household)
-    {
-        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "select data::text from ledger.mt_doc_auditentry where household_id = $1 order by (data ->> 'version')::bigint", connection);
-        command.Parameters.AddWithValue(household);
-        var rows = new List<JsonElement>();
+        var rows = new List<T>();
         await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add(JsonDocument.Parse(reader.GetString(0)).RootElement.Clone());
+        while (await reader.ReadAsync()) rows.Add(read(reader));
         return rows;
     }
 
-    private async Task<JsonElement> HouseholdDocumentAsync(Guid household)
-    {
-        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select data::text from ledger.mt_doc_household where id = $1", connection);
-        command.Parameters.AddWithValue(household);
-        return JsonDocument.Parse((string)(await command.ExecuteScalarAsync())!).RootElement.Clone();
-    }
+    private static JsonElement Json(NpgsqlDataReader reader) => JsonDocument.Parse(reader.GetString(0)).RootElement.Clone();
 
-    private async Task<long[]> SequencesAsync(Guid household)
-    {
-        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select seq_id from ledger.mt_events where stream_id = $1 order by version", connection);
-        command.Parameters.AddWithValue(household);
-        var sequences = new List<long>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) sequences.Add(reader.GetInt64(0));
-        return sequences.ToArray();
-    }
+    private Task<List<JsonElement>> RowsAsync(Guid household) => ListAsync(
+        "select data::text from ledger.mt_doc_auditentry where household_id = $1 order by (data ->> 'version')::bigint", Json, household);
+
+    private async Task<JsonElement> HouseholdDocumentAsync(Guid household) =>
+        (await ListAsync("select data::text from ledger.mt_doc_household where id = $1", Json, household)).Single();
+
+    private async Task<long[]> SequencesAsync(Guid household) =>
+        (await ListAsync("select seq_id from ledger.mt_events where stream_id = $1 order by version", r => r.GetInt64(0), household)).ToArray();
 
     private async Task<JsonElement> VerifyAsync(Guid household) => (await Api.Get($"/audit/verify?householdId={household}")).Json;
 
@@ -124,7 +101,23 @@ public sealed class AuditLinkVersionTests(LedgerFixture fixture) : LedgerTest(fi
         await Api.Join(household, "王磊", "child", "2010-02-08");
         await RewriteAsV1Async(household);
 
-        await ExecuteAsync("update ledger.mt_events set seq_id = seq_id + 1000000 where stream_id = $1 and version = 2", household);
+        // Versions 2 and 3 trade their places in the global order (one transaction; the highest sequence stays as it
+        // was, so the async daemon and readiness see nothing new).
+        var sequences = await SequencesAsync(household);
+        await using (var connection = new NpgsqlConnection(Fixture.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var swap = await connection.BeginTransactionAsync();
+            foreach (var (version, sequence) in new[] { (2, -sequences[1]), (3, sequences[1]), (2, sequences[2]) })
+            {
+                await using var command = new NpgsqlCommand("update ledger.mt_events set seq_id = $1 where stream_id = $2 and version = $3", connection, swap);
+                command.Parameters.AddWithValue(sequence);
+                command.Parameters.AddWithValue(household);
+                command.Parameters.AddWithValue(version);
+                await command.ExecuteNonQueryAsync();
+            }
+            await swap.CommitAsync();
+        }
 
         var verdict = await VerifyAsync(household);
         Assert.False(verdict.GetProperty("verified").GetBoolean());
