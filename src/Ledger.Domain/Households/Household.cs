@@ -48,6 +48,12 @@ public sealed record Household
     /// </summary>
     public LocalDate? SweepDueOn { get; set; }
 
+    /// <summary>
+    /// Not a domain fact: the last link of the household's audit chain, set by the ledger's audit trail on the stored
+    /// copy, so the next write links to it from the household it has read anyway. Folds carry it over unchanged.
+    /// </summary>
+    public AuditHead? AuditHead { get; set; }
+
     public Person? Person(Guid personId) => People.Find(p => p.PersonId == personId);
 
     public Policy? Policy(Guid policyId) => Policies.Find(p => p.PolicyId == policyId);
@@ -158,3 +164,6 @@ public sealed record Person(
     /// <summary>Age in whole years on <paramref name="date"/>.</summary>
     public int AgeOn(LocalDate date) => Period.Between(DateOfBirth, date, PeriodUnits.Years).Years;
 }
+
+/// <summary>The hash of an audit chain's link and the version it links.</summary>
+public sealed record AuditHead(long Version, string Hash);

@@ -5,7 +5,7 @@ using Wolverine.Tracking;
 
 namespace Ledger.Api.Tests.Audit;
 
-public sealed class AuditTrailTests(LedgerFixture fixture) : LedgerTest(fixture)
+public sealed partial class AuditTrailTests(LedgerFixture fixture) : LedgerTest(fixture)
 {
     private async Task ExecuteAsync(string sql, params object[] parameters)
     {
