@@ -45,6 +45,22 @@ public sealed class SeedCommand : JasperFxAsyncCommand<SeedInput>
         var seeder = new HouseholdSeeder(host.Services.GetRequiredService<IDocumentStore>(), host.Services.GetRequiredService<HouseholdNumbers>(),
             host.Services.GetRequiredService<BusinessCalendar>());
         var options = new SeedOptions(households, input.TenantFlag, seed, batch, writers);
+        try
+        {
+            await SeedAsync(seeder, options);
+            return true;
+        }
+        catch (Marten.Exceptions.ExistingStreamIdCollisionException)
+        {
+            // Household k of a seed has the same id every time: seeding a seed twice into one tenant meets the first run.
+            return Fail($"Households of --seed {seed} are already in tenant '{options.Tenant}' (household ids follow from the seed): "
+                        + "use another --seed or --tenant. Batches written before this one stay.");
+        }
+    }
+
+    private static async Task SeedAsync(HouseholdSeeder seeder, SeedOptions options)
+    {
+        var households = options.Households;
         SeedResult result;
         // A progress bar for a person at a terminal; a log or a pipe gets only the summary.
         if (AnsiConsole.Profile.Capabilities.Interactive)
@@ -62,7 +78,6 @@ public sealed class SeedCommand : JasperFxAsyncCommand<SeedInput>
             $"Seeded {result.Households:N0} households, {result.Events:N0} events into tenant '{options.Tenant}' in {result.Elapsed.TotalSeconds:F1} s: {result.HouseholdsPerSecond:N0} households/s, {result.EventsPerSecond:N0} events/s."));
         if (result.Refusals > 0)
             AnsiConsole.MarkupLine($"[yellow]{result.Refusals:N0} generated commands were refused by the rules and left out (their households are valid without them).[/]");
-        return true;
     }
 
     private static int? Positive(string? text, string flag, int min, int max)
