@@ -50,7 +50,7 @@ public sealed class SeedCommand : JasperFxAsyncCommand<SeedInput>
             await SeedAsync(seeder, options);
             return true;
         }
-        catch (Marten.Exceptions.ExistingStreamIdCollisionException)
+        catch (Exception e) when (e is AlreadySeededException or Marten.Exceptions.ExistingStreamIdCollisionException)
         {
             // Household k of a seed has the same id every time: seeding a seed twice into one tenant meets the first run.
             return Fail($"Households of --seed {seed} are already in tenant '{options.Tenant}' (household ids follow from the seed): "

@@ -82,12 +82,12 @@ public sealed class SeedCliTests(LedgerFixture fixture) : CliTest(fixture)
         Assert.Matches(@"Seeded 50 households, [\d,]+ events into tenant 'seeded' in [\d.]+ s: [\d,]+ households/s, [\d,]+ events/s\.", output);
         Assert.DoesNotContain("\u001b[", output); // no progress bar or colours when the output is not a terminal
         Assert.Equal(0, exit);
-        var events = await Fixture.CountEventsAsync();
+        var before = await Fixture.CountEventsAsync();
         // The same seed again: the same household ids, refused with a clear message and nothing more written.
         (exit, output) = await Repo.RunLedgerAsync(["seed", "--households", "50", "--seed", "3", "--tenant", Tenant], Environment(Fixture.ConnectionString), TimeSpan.FromMinutes(5));
         Assert.NotEqual(0, exit);
         Assert.Contains("already in tenant 'seeded'", output);
-        Assert.Equal(events, await Fixture.CountEventsAsync());
+        Assert.Equal(before, await Fixture.CountEventsAsync());
 
         var clerk = ("Authorization", "Bearer " + Ledger.Api.Security.LedgerAuth.CreateToken(LedgerFixture.SigningKey, "ledger", "ledger", "seed.reader",
             Ledger.Api.Security.Roles.All, Tenant, TimeSpan.FromHours(1)));
