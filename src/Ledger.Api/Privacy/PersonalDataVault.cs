@@ -32,10 +32,12 @@ public static class PersonalDataVault
     /// holds every key that exists for the people concerned (the keys <see cref="RevealAsync"/> loaded for the household):
     /// a person without one is new, or was shredded, and gets a new key, with no read of the key table per write.
     /// </summary>
+    /// <param name="created">Receives the keys made here, for a caller sealing several commands of one household in a row (the seeder).</param>
     public static IReadOnlyList<object> Protect(
-        IDocumentSession session, Guid householdId, IReadOnlyList<object> events, Instant now, IReadOnlyDictionary<Guid, byte[]> existingKeys)
+        IDocumentSession session, Guid householdId, IReadOnlyList<object> events, Instant now, IReadOnlyDictionary<Guid, byte[]> existingKeys,
+        IDictionary<Guid, byte[]>? created = null)
     {
-        var created = new Dictionary<Guid, byte[]>();
+        created ??= new Dictionary<Guid, byte[]>();
         byte[] KeyOf(Guid personId)
         {
             if (existingKeys.TryGetValue(personId, out var existing) || created.TryGetValue(personId, out existing)) return existing;

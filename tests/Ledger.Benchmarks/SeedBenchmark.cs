@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ledger.Api.Hosting;
+using Ledger.Api.Households;
+using Ledger.Api.Seeding;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using NodaTime;
+using Npgsql;
+
+/// <summary>
+/// <c>ledger seed</c>'s rate against PostgreSQL's own floor on one throwaway cluster: the seeder (the ledger's store, inline
+/// household view and audit trail) writes N households into a tenant of its own per variant (households per transaction ×
+/// transactions in flight); then one server-side <c>insert … select … from generate_series</c> writes as many jsonb rows
+/// (an event-shaped row of about the same size, with a primary key and a stream index) as the seeder wrote events. The
+/// ratio is the seeder's events/s over the insert's rows/s.
+/// </summary>
+internal static class SeedBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var households = args.Contains("--smoke") ? 200 : 10_000;
+        var variants = new List<(int Batch, int Writers)>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--smoke":
+                    break;
+                case "--households" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0:
+                    households = n;
+                    i++;
+                    break;
+                case "--variant" when i + 1 < args.Length && args[i + 1].Split('x') is [var b, var w]
+                                      && int.TryParse(b, CultureInfo.InvariantCulture, out var batch) && int.TryParse(w, CultureInfo.InvariantCulture, out var writers):
+                    variants.Add((batch, writers));
+                    i++;
+                    break;
+                default:
+                    Console.Error.WriteLine("seed [--smoke] [--households 10000] [--variant 200x3 ...] (households per transaction x transactions in flight)");
+                    return 2;
+            }
+        }
+        if (variants.Count == 0) variants.Add((SeedOptions.DefaultBatchSize, SeedOptions.DefaultWriters));
+
+        await using var postgres = await EmbeddedPostgres.StartThrowawayAsync();
+        var dataSource = LedgerSetup.DataSource(postgres.ConnectionString);
+        var calendar = new BusinessCalendar(SystemClock.Instance, new ConfigurationBuilder().Build());
+        using var store = new DocumentStore(LedgerSetup.ConfigureStore(new StoreOptions(), postgres.ConnectionString, SystemClock.Instance));
+        var seeder = new HouseholdSeeder(store, new HouseholdNumbers(dataSource), calendar);
+        Console.WriteLine($"{Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the start");
+
+        // Warm-up: schema, JIT and the connection pool, so the first variant is not charged for them.
+        await seeder.SeedAsync(new SeedOptions(200, "warm-up", Seed: 1), null, CancellationToken.None);
+        var results = new List<(string Name, SeedResult Result)>();
+        foreach (var (batch, writers) in variants)
+        {
+            var tenant = $"seed-{batch}x{writers}";
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var result = await seeder.SeedAsync(new SeedOptions(households, tenant, Seed: 1, batch, writers), null, CancellationToken.None);
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            Console.WriteLine(Line($"ledger seed ({batch} households per transaction, {writers} in flight)", result.Events, result.Elapsed.TotalSeconds));
+            // The seeder's own CPU (generation, sealing, Marten, the inline projections); the rest of the wall time is PostgreSQL's and waiting.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  seeder CPU {cpu.TotalSeconds:F1} s = {cpu.TotalMilliseconds * 1000 / result.Events:F0} µs per event, {cpu.TotalSeconds / result.Elapsed.TotalSeconds:F2} cores"));
+            if (result.Refusals > 0) Console.WriteLine($"  {result.Refusals} generated commands refused");
+            results.Add(($"{batch}x{writers}", result));
+        }
+
+        await AuditShareAsync(store, $"seed-{variants[0].Batch}x{variants[0].Writers}", Math.Min(households, 2_000));
+        var rows = results[0].Result.Events;
+        var baseline = await BulkInsertAsync(dataSource, rows);
+        Console.WriteLine(Line("insert … select … from generate_series (baseline)", rows, baseline.TotalSeconds));
+
+        Console.WriteLine();
+        Console.WriteLine("| run | households | events | seconds | households/s | events/s | ratio to bulk insert |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var (name, r) in results)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| seed {name} | {r.Households:N0} | {r.Events:N0} | {r.Elapsed.TotalSeconds:F1} | {r.HouseholdsPerSecond:N0} | {r.EventsPerSecond:N0} | {r.EventsPerSecond / (rows / baseline.TotalSeconds):F3} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| bulk insert | | {rows:N0} | {baseline.TotalSeconds:F1} | | {rows / baseline.TotalSeconds:N0} | 1 |"));
+        Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end");
+        return results.All(r => r.Result.Refusals == 0) ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The inline audit trail's own CPU per event, measured apart: the projection applied to seeded streams inside a session
+    /// that is never saved (a whole stream from version 1 loads no earlier link, as when the seeder starts a stream).
+    /// </summary>
+    private static async Task AuditShareAsync(IDocumentStore store, string tenant, int households)
+    {
+        var batches = new List<List<JasperFx.Events.IEvent>>();
+        await using (var query = store.QuerySession(tenant))
+        {
+            var ids = await query.Query<Ledger.Domain.Households.Household>().Select(h => h.Id).Take(households).ToListAsync();
+            foreach (var chunk in ids.Chunk(SeedOptions.DefaultBatchSize))
+            {
+                var events = new List<JasperFx.Events.IEvent>();
+                foreach (var id in chunk) events.AddRange(await query.Events.FetchStreamAsync(id));
+                batches.Add(events);
+            }
+        }
+        var projection = new Ledger.Api.Audit.AuditTrailProjection();
+        var cpu = TimeSpan.Zero;
+        // One session per batch, as the seeder's; the first batch warms up.
+        foreach (var (events, i) in batches.Select((b, i) => (b, i)))
+        {
+            await using var session = store.LightweightSession(tenant);
+            var before = Process.GetCurrentProcess().TotalProcessorTime;
+            await projection.ApplyAsync(session, events, CancellationToken.None);
+            if (i > 0) cpu += Process.GetCurrentProcess().TotalProcessorTime - before;
+        }
+        var counted = batches.Skip(1).Sum(b => b.Count);
+        if (counted == 0) return;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"audit trail projection alone: {cpu.TotalMilliseconds * 1000 / counted:F0} µs CPU per event over {counted:N0} events (rows queued, not written)"));
+    }
+
+    private static string Line(string name, long rows, double seconds) =>
+        string.Create(CultureInfo.InvariantCulture, $"{name}: {rows:N0} rows in {seconds:F1} s, {rows / seconds:N0}/s");
+
+    /// <summary>PostgreSQL alone: event-shaped jsonb rows of about a sealed event's size, built and inserted by the server.</summary>
+    private static async Task<TimeSpan> BulkInsertAsync(NpgsqlDataSource dataSource, long rows)
+    {
+        await using (var create = dataSource.CreateCommand("""
+            create table public.bulk_events (seq_id bigint primary key, id uuid not null, stream_id uuid not null, version bigint not null,
+              data jsonb not null, type varchar not null, timestamp timestamptz not null, tenant_id varchar not null, headers jsonb);
+            create index on public.bulk_events (stream_id, version);
+            """))
+            await create.ExecuteNonQueryAsync();
+        var watch = Stopwatch.StartNew();
+        await using (var insert = dataSource.CreateCommand("""
+            insert into public.bulk_events
+            select s, gen_random_uuid(), md5((s / 25)::text)::uuid, s % 25 + 1,
+                   jsonb_build_object('personId', gen_random_uuid(), 'name', 'pii:v1:' || encode(sha256(s::text::bytea), 'base64'),
+                     'dateOfBirth', '2015-06-18', 'relationship', 'child', 'idNumber', 'pii:v1:' || encode(sha256((s + 1)::text::bytea), 'base64'),
+                     'effectiveDate', '2025-03-20'),
+                   'member_joined', timestamptz '2025-01-01' + s * interval '1 second', 'default',
+                   jsonb_build_object('operation', 'JoinMember', 'reason', 'Birth certificate received')
+            from generate_series(1, $1) s
+            """))
+        {
+            insert.CommandTimeout = 0;
+            insert.Parameters.AddWithValue(rows);
+            await insert.ExecuteNonQueryAsync();
+        }
+        return watch.Elapsed;
+    }
+}
