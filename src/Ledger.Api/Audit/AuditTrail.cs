@@ -133,6 +133,7 @@ public sealed class AuditTrailProjection : IProjection
                 throw new InvalidOperationException($"Events for {stream.Key} were appended without their stream version: append through FetchForWriting or StartStream, so the audit chain can link them.");
             households.TryGetValue(stream.Key, out var folded);
             var (previous, number) = await HeadBeforeAsync(operations, appended[0], folded, cancellation);
+            var rows = new AuditRows(appended.Count);
             foreach (var e in appended)
             {
                 number = e.Data is HouseholdOpened opened ? opened.HouseholdNumber : number;
@@ -160,10 +161,14 @@ public sealed class AuditTrailProjection : IProjection
                     Hash = hash,
                     LinkVersion = AuditChain.CurrentLinkVersion,
                 };
-                operations.QueueSqlCommand(_insert, e.StreamId, e.Version, e.TenantId, e.TenantId, entry.Id, serializer.ToJson(entry),
-                    Guid.CreateVersion7(), typeof(AuditEntry).FullName!, e.StreamId, e.Timestamp.ToUniversalTime(), entry.Type, actor);
+                rows.Add(entry, serializer.ToJson(entry), e.Version, e.Timestamp.ToUniversalTime(), actor);
                 previous = hash;
             }
+            // One statement for all of a stream's new rows: a write of one event pays nothing more, a household seeded or
+            // rebuilt whole pays one statement instead of one per event.
+            operations.QueueSqlCommand(_insert, typeof(AuditEntry).FullName!, stream.Key,
+                rows.Ids.ToArray(), rows.Data.ToArray(), rows.Versions.ToArray(), rows.RecordedAt.ToArray(), rows.Types.ToArray(),
+                rows.Actors.ToArray(), rows.MartenVersions.ToArray(), stream.Key, appended[0].TenantId);
             if (folded is not null) folded.AuditHead = new AuditHead(appended[^1].Version, previous);
         }
     }
@@ -183,14 +188,37 @@ public sealed class AuditTrailProjection : IProjection
     }
 
     /// <summary>
-    /// The row as Marten would store it (its table, its metadata columns, the duplicated fields of LedgerSetup), with the
-    /// sequence read from the event's own row. An event without a row leaves the sequence null, and the insert fails on
-    /// the data column rather than writing a row without its sequence. A second row for one event is refused: a link is
-    /// written once.
+    /// The rows as Marten would store them (its table, its metadata columns, the duplicated fields of AuditFeature), each
+    /// with the sequence read from its event's own row. An event without a row leaves the sequence null, the data column
+    /// becomes null and the insert fails rather than writing a row without its sequence. A second row for one event is
+    /// refused: a link is written once.
     /// </summary>
     private static string InsertSql(IReadOnlyStoreOptions options) =>
-        $"with appended as (select seq_id from {options.Schema.ForEvents()} where stream_id = ? and version = ? and tenant_id = ?) " +
         $"insert into {options.Schema.For<AuditEntry>()} (tenant_id, id, data, mt_version, mt_dotnet_type, mt_last_modified, sequence, household_id, recorded_at, type, actor) " +
-        "values (?, ?, jsonb_set(?::jsonb, '{sequence}', to_jsonb((select seq_id from appended))), ?, ?, transaction_timestamp(), " +
-        "(select seq_id from appended), ?, ?, ?, ?)";
+        "select e.tenant_id, r.id, jsonb_set(r.data, '{sequence}', to_jsonb(e.seq_id)), r.mt_version, ?, transaction_timestamp(), e.seq_id, ?, r.recorded_at, r.type, r.actor " +
+        "from unnest(?::text[], ?::text[]::jsonb[], ?::bigint[], ?::timestamptz[], ?::text[], ?::text[], ?::uuid[]) as r(id, data, version, recorded_at, type, actor, mt_version) " +
+        $"left join {options.Schema.ForEvents()} as e on e.stream_id = ? and e.tenant_id = ? and e.version = r.version";
+
+    /// <summary>A stream's new audit rows, column by column, for <see cref="InsertSql"/>.</summary>
+    private sealed class AuditRows(int capacity)
+    {
+        public List<string> Ids { get; } = new(capacity);
+        public List<string> Data { get; } = new(capacity);
+        public List<long> Versions { get; } = new(capacity);
+        public List<DateTimeOffset> RecordedAt { get; } = new(capacity);
+        public List<string> Types { get; } = new(capacity);
+        public List<string> Actors { get; } = new(capacity);
+        public List<Guid> MartenVersions { get; } = new(capacity);
+
+        public void Add(AuditEntry entry, string json, long version, DateTimeOffset recordedAt, string actor)
+        {
+            Ids.Add(entry.Id);
+            Data.Add(json);
+            Versions.Add(version);
+            RecordedAt.Add(recordedAt);
+            Types.Add(entry.Type);
+            Actors.Add(actor);
+            MartenVersions.Add(Guid.CreateVersion7());
+        }
+    }
 }
