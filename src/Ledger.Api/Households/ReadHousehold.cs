@@ -106,8 +106,8 @@ public static class ReadHousehold
     private static async Task<IResult> GetAsync(HttpContext http, IDocumentStore store, BusinessCalendar calendar, string householdId, CancellationToken ct)
     {
         await using var session = store.QuerySession(Ledger.Api.Security.Tenancy.Of(http.User));
-        var household = await FindAsync(session, householdId, ct);
-        return household is null ? Problems.UnknownHousehold() : View(http, (await PersonalDataVault.RevealAsync(session, household, ct))!, calendar.Today, null);
+        var household = await FindRevealedAsync(session, householdId, ct);
+        return household is null ? Problems.UnknownHousehold() : View(http, household, calendar.Today, null);
     }
 
     private static async Task<IResult> CoverageAsync(
@@ -125,9 +125,10 @@ public static class ReadHousehold
         }
         if (errors.Count > 0) return Problems.Validation(errors);
 
+        if (known is not { } instant)
+            return await FindRevealedAsync(session, householdId, ct) is { } revealed ? View(http, revealed, date, null) : Problems.UnknownHousehold();
         var current = await FindAsync(session, householdId, ct);
         if (current is null) return Problems.UnknownHousehold();
-        if (known is not { } instant) return View(http, (await PersonalDataVault.RevealAsync(session, current, ct))!, date, null);
 
         // Bitemporal: fold only the events recorded by `knownAt`, then evaluate on `on`.
         var then = await session.Events.AggregateStreamAsync<Household>(current.Id, timestamp: instant.ToDateTimeOffset(), token: ct);
@@ -162,6 +163,24 @@ public static class ReadHousehold
                 $"Household {current.Number} is at version {current.Version}; there is no version {v}.");
         var then = await session.Events.AggregateStreamAsync<Household>(current.Id, version: v, token: ct);
         return View(http, (await PersonalDataVault.RevealAsync(session, then, ct))!, date, null);
+    }
+
+    /// <summary>
+    /// The stored household with its personal data revealed. By id, in one round trip: the document and the data keys
+    /// created in the household, in one Marten batch (people who came in a split bring keys from elsewhere and are looked
+    /// up by id, only they).
+    /// </summary>
+    public static async Task<Household?> FindRevealedAsync(IQuerySession session, string idOrNumber, CancellationToken ct)
+    {
+        if (!Guid.TryParse(idOrNumber, out var id))
+            return await PersonalDataVault.RevealAsync(session, await FindAsync(session, idOrNumber, ct), ct);
+        var batch = session.CreateBatchQuery();
+        var loading = batch.Load<Household>(id);
+        var keys = PersonalDataVault.KeysCreatedIn(batch, id);
+        await batch.Execute(ct);
+        return await loading is { } household
+            ? (await PersonalDataVault.RevealWithKeysAsync(session, household, await keys, ct)).Household
+            : null;
     }
 
     /// <summary>Finds a household by id or by household number (support staff know the number).</summary>
