@@ -163,7 +163,7 @@ public static class HouseholdWriter
     /// The stored answer when this idempotency key was used before. Writers with one key queue on a transaction-scoped
     /// advisory lock, taken before the household's row (one order everywhere, so two writers cannot deadlock), so 20
     /// concurrent repeats append once and all get the first answer: Wolverine's <c>[DeduplicatedWithResponse]</c> would
-    /// let concurrent repeats through (decision 0004).
+    /// let concurrent repeats through (decision 0005).
     /// </summary>
     private static async Task<WriteAnswer?> ReplayAsync(IDocumentSession session, WriteContext context, CancellationToken ct)
     {
