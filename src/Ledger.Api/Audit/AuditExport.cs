@@ -23,7 +23,7 @@ public enum ExportFormat
 public sealed class AuditExporter(NpgsqlDataSource dataSource)
 {
     private static readonly string[] Columns =
-        ["householdId", "householdNumber", "version", "sequence", "type", "effectiveDate", "recordedAt", "actor", "reason", "operation", "correlationId", "causationId", "previousHash", "hash", "data"];
+        ["householdId", "householdNumber", "version", "sequence", "type", "effectiveDate", "recordedAt", "actor", "reason", "operation", "correlationId", "causationId", "previousHash", "hash", "data", "linkVersion"];
 
     /// <summary>A text that a spreadsheet would run as a formula (=, +, -, @) is written with a leading quote.</summary>
     private static string Cell(string value) =>
@@ -46,7 +46,9 @@ public sealed class AuditExporter(NpgsqlDataSource dataSource)
         // A cursor inside a transaction: Npgsql then streams rows instead of buffering the whole result.
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using var command = new NpgsqlCommand(
-            "select data::text from ledger.mt_doc_auditentry where recorded_at >= $1 and recorded_at < $2 order by sequence", connection, transaction);
+            // Rows stored before link v2 carry no linkVersion: the export says 1 for them, as GET /audit does.
+            "select (jsonb_build_object('linkVersion', 1) || data)::text from ledger.mt_doc_auditentry where recorded_at >= $1 and recorded_at < $2 order by sequence",
+            connection, transaction);
         command.Parameters.AddWithValue(from);
         command.Parameters.AddWithValue(to);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);

@@ -7,6 +7,8 @@ public static class AuditFeature
 {
     public static StoreOptions AddAudit(this StoreOptions opts)
     {
+        // After the household view (LedgerSetup adds the households first): the audit trail takes the chain head from
+        // the household the view is about to store.
         opts.Projections.Add(new AuditTrailProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<AuditEntry>()
             .Duplicate(a => a.Sequence).Duplicate(a => a.HouseholdId).Duplicate(a => a.RecordedAt).Duplicate(a => a.Type).Duplicate(a => a.Actor);

@@ -85,10 +85,10 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource, IDocumentStore st
             foreach (var row in await session.Query<AuditEntry>().Where(a => a.AnyTenant() && a.HouseholdId == householdId).ToListAsync(ct))
                 rows[row.Version] = row;
         }
-        var stored = rows.ToDictionary(r => r.Key, r => r.Value.Hash);
 
         var hashes = new Dictionary<long, string>();
         var previous = AuditChain.Genesis;
+        var linkVersion = 1;
         long count = 0;
         await using var command = dataSource.CreateCommand(
             "select version, seq_id, type, timestamp, user_name, headers::text, correlation_id, causation_id, data::text " +
@@ -99,26 +99,32 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource, IDocumentStore st
         {
             count++;
             var version = reader.GetInt64(0);
+            var sequence = reader.GetInt64(1);
             JsonElement? headers = reader.IsDBNull(5) ? null : JsonDocument.Parse(reader.GetString(5)).RootElement;
             string? Header(string key) => headers is { ValueKind: JsonValueKind.Object } h && h.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            var link = new AuditChain.Link(householdId, version, reader.GetInt64(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
+            var link = new AuditChain.Link(householdId, version, sequence, reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
                 reader.IsDBNull(4) ? "anonymous" : reader.GetString(4), Header("reason"), Header("operation"),
                 reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetString(8));
-            var hash = AuditChain.Hash(previous, link);
-            hashes[version] = hash;
-            if (!stored.TryGetValue(version, out var recorded))
+            if (!rows.TryGetValue(version, out var row))
                 return (count, new BrokenLink(householdId, version, "The audit trail has no link for this event."), hashes);
-            if (recorded != hash)
+            // Each row says which format its link is in; a chain moves from v1 to v2 once and never back, so a row
+            // cannot be given the older format to bring its sequence under the hash, or the newer to take it out.
+            if (!AuditChain.IsKnown(row.LinkVersion) || row.LinkVersion < linkVersion)
+                return (count, new BrokenLink(householdId, version, $"The audit row claims link format {row.LinkVersion}, which cannot follow format {linkVersion}."), hashes);
+            linkVersion = row.LinkVersion;
+            var hash = AuditChain.Hash(previous, link, linkVersion);
+            hashes[version] = hash;
+            if (row.Hash != hash)
                 return (count, new BrokenLink(householdId, version, "The stored event or its metadata differs from what was recorded when it was appended."), hashes);
-            // The audit row itself is what regulators read and export: it must say exactly what the event says.
-            var row = rows[version];
+            // The audit row itself is what regulators read and export: it must say exactly what the event says (the
+            // sequence too, which only v1 links cover).
             var fromRow = AuditChain.Hash(previous, new AuditChain.Link(row.HouseholdId, row.Version, row.Sequence, row.Type, row.RecordedAt,
-                row.Actor, row.Reason, row.Operation, row.CorrelationId, row.CausationId, row.Data.GetRawText()));
-            if (row.PreviousHash != previous || fromRow != hash)
+                row.Actor, row.Reason, row.Operation, row.CorrelationId, row.CausationId, row.Data.GetRawText()), linkVersion);
+            if (row.PreviousHash != previous || fromRow != hash || row.Sequence != sequence)
                 return (count, new BrokenLink(householdId, version, "The audit row differs from the stored event it records."), hashes);
             previous = hash;
         }
-        if (stored.Keys.Any(v => v > count))
+        if (rows.Keys.Any(v => v > count))
             return (count, new BrokenLink(householdId, count + 1, "The audit trail has links for events that are no longer stored."), hashes);
         return (count, null, hashes);
     }

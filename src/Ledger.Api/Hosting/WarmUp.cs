@@ -78,7 +78,7 @@ public sealed class WarmUp(IServiceProvider services, DemoDataSeeder demo, ILogg
         wolverine.FindInvoker(typeof(HouseholdWrite<OpenHousehold>));
         wolverine.FindInvoker(typeof(HouseholdWrite<JoinMember>));
 
-        // The accepted write: encrypt, append in Rich mode, the household view, the audit chain; then undone.
+        // The accepted write: encrypt, append, the household view, the audit chain; then undone.
         var householdId = Guid.CreateVersion7();
         await using (var connection = await provider.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct))
         await using (var transaction = await connection.BeginTransactionAsync(ct))

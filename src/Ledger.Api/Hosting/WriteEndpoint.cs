@@ -81,15 +81,18 @@ public static class WriteEndpoint
         {
             return Problems.From(violation);
         }
-        catch (StaleVersionException stale)
-        {
-            return VersionMismatch(stale.Expected, stale.Actual);
-        }
         catch (Exception e) when (IsConcurrencyConflict(e))
         {
-            // Writers queue on the household's row, so only a writer held up longer than lock_timeout gets here.
-            return Problems.Of(StatusCodes.Status409Conflict, "ConcurrentWrite", "Too many concurrent writes.",
-                "The household kept changing while this command was applied; nothing was appended. Try again.");
+            if (expectedVersion is not { } expected)
+                // Writers without If-Match queue on the household's row: only one held up longer than lock_timeout gets here.
+                return Problems.Of(StatusCodes.Status409Conflict, "ConcurrentWrite", "Too many concurrent writes.",
+                    "The household kept changing while this command was applied; nothing was appended. Try again.");
+            // Marten refused the expected version, when it loaded the household or when it appended: say where the
+            // household is now, so the caller can read it again.
+            await using var query = http.RequestServices.GetRequiredService<IDocumentStore>().QuerySession(tenant);
+            return await query.Events.FetchStreamStateAsync(householdId, ct) is { } state
+                ? VersionMismatch(expected, state.Version)
+                : Problems.UnknownHousehold();
         }
     }
 

@@ -15,4 +15,8 @@ public sealed class HouseholdProjection : SingleStreamProjection<Household, Guid
         var next = Household.Next(snapshot, e.Data);
         return next is null ? null : next with { Version = e.Version };
     }
+
+    /// <summary>The sweep's index of due households follows the household it was just folded into.</summary>
+    public override ValueTask RaiseSideEffects(Marten.IDocumentOperations operations, IEventSlice<Household> slice) =>
+        Ledger.Api.Policies.SweepIndex.Follow(operations, slice);
 }

@@ -53,14 +53,6 @@ public sealed record IdempotentWrite(
     string? Location,
     Instant RecordedAt);
 
-/// <summary>Thrown when <c>If-Match</c> names a version other than the household's current one.</summary>
-public sealed class StaleVersionException(long expected, long actual)
-    : Exception($"The household is at version {actual}, not {expected}.")
-{
-    public long Expected { get; } = expected;
-    public long Actual { get; } = actual;
-}
-
 /// <summary>What a command decided, in plaintext, and the household's version once it is appended.</summary>
 public sealed class Decision
 {
@@ -119,26 +111,25 @@ public static class HouseholdWriter
         ?? Remember(session, calendar, write.Context, answer(Open(session, calendar, write.HouseholdId, write.Command, write.Context)));
 
     /// <summary>
-    /// Fetch, decide, append. Writers to one household queue on its stream row (<c>FetchForExclusiveWriting</c>:
-    /// select … for update, in the round trip that loads the household), so concurrent commands are decided one after
-    /// the other against the latest state and no commit ever fails for being second. <c>If-Match</c> is compared once
-    /// the row is held, not left to Marten's optimistic <c>FetchForWriting(id, version)</c>: a commit that loses that
-    /// race rolls back after Marten reserved its event sequence numbers and leaves tombstone events in the store
-    /// (decision 0004).
+    /// Fetch, decide, append. Without <c>If-Match</c> a writer queues on the household's stream row
+    /// (<c>FetchForExclusiveWriting</c>: select … for update, in the round trip that loads the household), so concurrent
+    /// commands are decided one after the other against the latest state and none fails for being second. With it,
+    /// Marten's <c>FetchForWriting(id, version)</c> checks the expected version when it loads and again when it appends.
     /// </summary>
     public static async Task<Decision> DecideAsync(
         IDocumentSession session, BusinessCalendar calendar, Guid householdId, IHouseholdCommand command, WriteContext context, CancellationToken ct)
     {
         await session.BeginTransactionAsync(ct);
-        // One round trip: the stream row locked with the household it holds, and the data keys of its people.
+        // One round trip: the household (its stream row locked, or its version checked) and the data keys of its people.
         var batch = session.CreateBatchQuery();
-        var fetching = batch.Events.FetchForExclusiveWriting<Household>(householdId);
+        var fetching = context.ExpectedVersion is { } expected
+            ? batch.Events.FetchForWriting<Household>(householdId, expected)
+            : batch.Events.FetchForExclusiveWriting<Household>(householdId);
         var keysCreatedHere = PersonalDataVault.KeysCreatedIn(batch, householdId);
         await batch.Execute(ct);
         var stream = await fetching;
         if (stream.Aggregate is null) throw HouseholdDecider.UnknownHousehold();
         var current = stream.StartingVersion ?? 0;
-        if (context.ExpectedVersion is { } expected && expected != current) throw new StaleVersionException(expected, current);
 
         // The domain decides on plaintext; the event store only ever receives encrypted personal data.
         var (state, keys) = await PersonalDataVault.RevealWithKeysAsync(session, stream.Aggregate, await keysCreatedHere, ct);

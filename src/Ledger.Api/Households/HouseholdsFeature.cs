@@ -25,6 +25,8 @@ public static class HouseholdsFeature
     {
         opts.Events.MapEventTypes(StoredEvents);
         opts.Projections.Add(new HouseholdProjection(), ProjectionLifecycle.Inline);
+        // The sweep's index of due households, kept by the household projection's side effect.
+        Policies.SweepIndex.Configure(opts);
         opts.Schema.For<Household>().Duplicate(h => h.Number, configure: index => index.IsUnique = true);
         opts.Schema.For<IdempotentWrite>();
         return opts;

@@ -15,8 +15,11 @@ public sealed record RunSweep(LocalDate Date);
 /// <summary>What a sweep recorded.</summary>
 public sealed record SweepResult(LocalDate Date, int Households, int Events);
 
-/// <summary>The recurring sweep and daily digest for the interval that starts at <see cref="Slot"/>.</summary>
+/// <summary>The recurring sweep for the interval that starts at <see cref="Slot"/>.</summary>
 public sealed record ScheduledSweep(Instant Slot);
+
+/// <summary>The next page of households due by <see cref="Date"/>, from the sweep's index, after <see cref="After"/>.</summary>
+public sealed record SweepPage(LocalDate Date, SweepCursor After);
 
 /// <summary>One household's transitions due by <see cref="Date"/>, on the durable <c>sweep</c> queue.</summary>
 public sealed record SweepDueHousehold(Guid HouseholdId, string Tenant, LocalDate Date);
@@ -36,37 +39,54 @@ public static class RunSweepHandler
 }
 
 /// <summary>
-/// The scheduled sweep: claims its slot, fans out one <see cref="SweepDueHousehold"/> per due household and schedules
-/// the next slot, all in one transaction through Wolverine's outbox, so neither a lost message nor a second node
-/// sweeps twice or stops the chain. Wolverine keeps the scheduled message in the database until it is due.
+/// The scheduled sweep: claims its slot, starts the fan-out with the first <see cref="SweepPage"/>, schedules the next
+/// slot and, once a business day, asks for the day's digest, all in one transaction through Wolverine's outbox, so
+/// neither a lost message nor a second node sweeps twice or stops the chain. Wolverine keeps the scheduled message in
+/// the database until it is due.
 /// </summary>
 public static class ScheduledSweepHandler
 {
     [Wolverine.Attributes.Transactional]
     public static async Task Handle(ScheduledSweep message, IDocumentSession session, IMessageContext bus, BusinessCalendar calendar,
-        IConfiguration configuration, IDocumentStore store, Ledger.Api.Audit.AuditVerifier verifier, ILogger<ScheduledSweep> logger, CancellationToken ct)
+        IConfiguration configuration, CancellationToken ct)
     {
         var slot = SweepScheduler.SlotId(message.Slot);
         // A node that started during this slot, or a late message after an outage: the slot was swept already.
         if (await session.LoadAsync<SweepSlot>(slot, ct) is not null) return;
         session.Insert(new SweepSlot(slot));
         var today = calendar.Today;
-        foreach (var (householdId, tenant) in await Sweeper.DueAsync(session, ct))
-            await bus.PublishAsync(new SweepDueHousehold(householdId, tenant, today));
+        await bus.PublishAsync(new SweepPage(today, SweepCursor.Start));
         if (SweepScheduler.Interval(configuration) is { } interval)
         {
             // The next slot after now, not after this one: after an outage the chain skips the slots it missed.
             var next = SweepScheduler.SlotOf(calendar.Now, interval) + interval;
             await bus.ScheduleAsync(new ScheduledSweep(next), next.ToDateTimeOffset());
         }
-        try
-        {
-            await SweepScheduler.PublishDailyDigestAsync(store, calendar, verifier, today, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError(e, "Publishing the daily digest failed");
-        }
+        // Until the day's digest is kept, each slot asks again: one that failed for good is tried at the next slot.
+        if (await session.LoadAsync<Ledger.Api.Audit.PublishedDigest>(Ledger.Api.Audit.DailyDigestHandler.IdOf(today), ct) is null)
+            await bus.PublishAsync(new Ledger.Api.Audit.PublishDailyDigest(today));
+    }
+}
+
+/// <summary>
+/// One page of the fan-out: a <see cref="SweepDueHousehold"/> per household of the page and, after a full page, the next
+/// page, in one transaction through the outbox. Memory holds one page, however many households are due.
+/// </summary>
+public static class SweepPageHandler
+{
+    public static void Configure(HandlerChain chain) =>
+        // A database blip passes; a page that keeps failing waits in the dead letters, and the next slot pages again.
+        chain.OnAnyException().RetryWithCooldown(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
+            .Then.MoveToErrorQueue();
+
+    [Wolverine.Attributes.Transactional]
+    public static async Task Handle(SweepPage message, IDocumentSession session, IMessageContext bus, CancellationToken ct)
+    {
+        var page = await SweepIndex.PageAsync(session, message.Date, message.After, ct);
+        foreach (var due in page)
+            await bus.PublishAsync(new SweepDueHousehold(due.Id, due.TenantId, message.Date));
+        if (page.Count == SweepIndex.PageSize)
+            await bus.PublishAsync(new SweepPage(message.Date, SweepIndex.CursorAfter(page[^1])));
     }
 }
 
@@ -94,37 +114,28 @@ public static class Sweeper
     public static async Task<SweepResult> SweepAsync(IDocumentStore store, BusinessCalendar calendar, LocalDate date, CancellationToken ct, ILogger? logger = null)
     {
         EnsureNotFuture(calendar, date);
-        List<(Guid Id, string Tenant)> households;
-        await using (var session = store.QuerySession())
-            households = await DueAsync(session, ct);
-        var recorded = 0;
-        foreach (var (householdId, tenant) in households)
+        int households = 0, recorded = 0;
+        for (var after = SweepCursor.Start; ;)
         {
-            try
+            IReadOnlyList<SweepDue> page;
+            await using (var session = store.QuerySession())
+                page = await SweepIndex.PageAsync(session, date, after, ct);
+            foreach (var due in page)
             {
-                recorded += await SweepHouseholdAsync(store, calendar, householdId, tenant, date, ct);
+                try
+                {
+                    recorded += await SweepHouseholdAsync(store, calendar, due.Id, due.TenantId, date, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One household that cannot be swept must not stop the others; the next sweep tries it again.
+                    logger?.LogError(e, "Sweep of household {Household} failed", due.Id);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // One household that cannot be swept must not stop the others; the next sweep tries it again.
-                logger?.LogError(e, "Sweep of household {Household} failed", householdId);
-            }
+            households += page.Count;
+            if (page.Count < SweepIndex.PageSize) return new SweepResult(date, households, recorded);
+            after = SweepIndex.CursorAfter(page[^1]);
         }
-        return new SweepResult(date, households.Count, recorded);
-    }
-
-    /// <summary>Households with policies, or with someone whose erasure waits for the end of retention; in every tenant.</summary>
-    public static async Task<List<(Guid Id, string Tenant)>> DueAsync(IQuerySession session, CancellationToken ct)
-    {
-        var ids = await session.Query<Household>()
-            .Where(h => h.AnyTenant() && (h.Policies.Any() || h.People.Any(p => p.ErasureRequestedOn != null && !p.Shredded)))
-            .OrderBy(h => h.Id).Select(h => h.Id).ToListAsync(ct);
-        if (ids.Count == 0) return [];
-        // The household document does not carry its tenant; the stream's first event does.
-        var opened = await session.Events.QueryAllRawEvents()
-            .Where(e => e.AnyTenant() && e.Version == 1 && e.StreamId.IsOneOf(ids.ToArray())).ToListAsync(ct);
-        var tenants = opened.ToDictionary(e => e.StreamId, e => e.TenantId);
-        return ids.Where(tenants.ContainsKey).Select(id => (id, tenants[id])).ToList();
     }
 
     /// <summary>One household's transitions due by <paramref name="date"/>, through the write path every command takes.</summary>
@@ -174,34 +185,15 @@ public sealed class SweepScheduler(IServiceProvider services, IConfiguration con
         Instant.FromUnixTimeTicks(now.ToUnixTimeTicks() / interval.BclCompatibleTicks * interval.BclCompatibleTicks);
 
     public static string SlotId(Instant slot) => LedgerJson.Format(slot);
-
-    /// <summary>Once per business day, the ledger digest is computed and kept, so a regulator can fetch any day's.</summary>
-    internal static Task PublishDailyDigestAsync(IServiceProvider services, LocalDate today, CancellationToken ct) =>
-        PublishDailyDigestAsync(services.GetRequiredService<IDocumentStore>(), services.GetRequiredService<BusinessCalendar>(),
-            services.GetRequiredService<Ledger.Api.Audit.AuditVerifier>(), today, ct);
-
-    internal static async Task PublishDailyDigestAsync(IDocumentStore store, BusinessCalendar calendar, Ledger.Api.Audit.AuditVerifier verifier, LocalDate today, CancellationToken ct)
-    {
-        var id = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        await using var session = store.LightweightSession();
-        if (await session.LoadAsync<Ledger.Api.Audit.PublishedDigest>(id, ct) is not null) return;
-        var digest = await verifier.DigestAsync(calendar.Now.ToDateTimeOffset(), ct);
-        // Insert, never overwrite: once a day's digest is published it must not change (two nodes may race here).
-        session.Insert(new Ledger.Api.Audit.PublishedDigest(id, digest));
-        try
-        {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (Exception e) when (e is JasperFx.DocumentAlreadyExistsException || e.InnerException is Npgsql.PostgresException { SqlState: "23505" })
-        {
-        }
-    }
 }
 
 public sealed class SweepInput : NetCoreInput
 {
     [Description("Record transitions due by this date (default today), e.g. 2025-03-03"), FlagAlias("date")]
     public string? DateFlag { get; set; }
+
+    [Description("First write the sweep's index row of every household (once, for a database written before the index)"), FlagAlias("reindex")]
+    public bool ReindexFlag { get; set; }
 }
 
 [Description("Record time-driven policy transitions (grace, suspension, renewal due, expiry) due by a date", Name = "sweep")]
@@ -228,6 +220,8 @@ public sealed class SweepCommand : JasperFxAsyncCommand<SweepInput>
                 }
                 date = parsed.Value;
             }
+            if (input.ReindexFlag)
+                AnsiConsole.MarkupLine($"Indexed {await SweepIndex.RebuildAsync(store, CancellationToken.None)} households.");
             var result = await Sweeper.SweepAsync(store, calendar, date, CancellationToken.None);
             AnsiConsole.MarkupLine($"Swept {result.Households} households for {LedgerJson.Format(result.Date)}: recorded {result.Events} transitions.");
             return true;

@@ -42,6 +42,18 @@ public sealed record Household
     /// <summary>Stream version after the last applied event; maintained by the event store.</summary>
     public long Version { get; set; }
 
+    /// <summary>
+    /// Not a domain fact: the first day a sweep records something, as the ledger's sweep index last stored it for this
+    /// household, so a write that does not move that day (most writes) stores no index row. Folds carry it over unchanged.
+    /// </summary>
+    public LocalDate? SweepDueOn { get; set; }
+
+    /// <summary>
+    /// Not a domain fact: the last link of the household's audit chain, set by the ledger's audit trail on the stored
+    /// copy, so the next write links to it from the household it has read anyway. Folds carry it over unchanged.
+    /// </summary>
+    public AuditHead? AuditHead { get; set; }
+
     public Person? Person(Guid personId) => People.Find(p => p.PersonId == personId);
 
     public Policy? Policy(Guid policyId) => Policies.Find(p => p.PolicyId == policyId);
@@ -152,3 +164,6 @@ public sealed record Person(
     /// <summary>Age in whole years on <paramref name="date"/>.</summary>
     public int AgeOn(LocalDate date) => Period.Between(DateOfBirth, date, PeriodUnits.Years).Years;
 }
+
+/// <summary>The hash of an audit chain's link and the version it links.</summary>
+public sealed record AuditHead(long Version, string Hash);

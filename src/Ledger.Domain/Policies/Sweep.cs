@@ -48,7 +48,10 @@ public static partial class PolicyDecider
             if (policy.CancelledAfter is not null) continue;
 
             var end = policy.LastTerm.End;
-            if (c.Date >= end.PlusDays(-PolicyEvaluator.RenewalNoticeDays) && c.Date <= end && !recorded.Contains(PolicyEvaluator.RenewalDueKey(end)))
+            // Once the expiry is recorded (a late sweep), a sweep for a day in the notice period records no renewal
+            // due after it: what is due never falls due again, which lets NextDueOn be exact.
+            if (c.Date >= end.PlusDays(-PolicyEvaluator.RenewalNoticeDays) && c.Date <= end && !recorded.Contains(PolicyEvaluator.RenewalDueKey(end))
+                && !recorded.Contains(PolicyEvaluator.ExpiredKey(end)))
                 events.Add(new RenewalDue(policy.PolicyId, end,
                     Guaranteed: policy.Conditions.GuaranteedRenewalUntil is { } until && end < until, end.PlusDays(-PolicyEvaluator.RenewalNoticeDays)));
             if (c.Date > end && !recorded.Contains(PolicyEvaluator.ExpiredKey(end)))
@@ -57,5 +60,56 @@ public static partial class PolicyDecider
         // Retention over for someone who asked for erasure: destroy their data (the handler deletes the key).
         events.AddRange(HouseholdDecider.ShreddingDue(h, c.Date));
         return events;
+    }
+
+    /// <summary>
+    /// The first day a sweep of <paramref name="h"/> would record something, or null when none ever would; the sweep's
+    /// index of due households keeps it. Exact, because a sweep for a day records something exactly from that day on
+    /// (what falls due stays due until recorded) and its answer changes only on the days
+    /// <see cref="SweepChangeDays"/> lists, so a binary search over those days finds the first.
+    /// </summary>
+    public static LocalDate? NextSweepDueOn(Household h)
+    {
+        var days = SweepChangeDays(h).Distinct().Order().ToList();
+        if (days.Count == 0 || !Due(h, days[^1])) return null;
+        int low = 0, high = days.Count - 1;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (Due(h, days[middle])) high = middle;
+            else low = middle + 1;
+        }
+        return days[low];
+    }
+
+    private static bool Due(Household h, LocalDate date) => Decide(new SweepHousehold(date), h).Count > 0;
+
+    /// <summary>The days on which one of <see cref="Decide(SweepHousehold, Household)"/>'s comparisons with the date changes.</summary>
+    private static IEnumerable<LocalDate> SweepChangeDays(Household h)
+    {
+        foreach (var policy in h.Policies.Where(p => p.WithdrawnOn is null))
+        {
+            foreach (var charge in policy.Charges)
+            {
+                yield return charge.On;
+                yield return charge.On.PlusDays(1);
+                yield return charge.On.PlusDays(PolicyEvaluator.GraceDays + 1);
+            }
+            foreach (var settled in policy.Payments.Concat(policy.Credits).Concat(policy.Deductions))
+                yield return settled.On;
+            yield return policy.LastTerm.End.PlusDays(-PolicyEvaluator.RenewalNoticeDays);
+            yield return policy.LastTerm.End.PlusDays(1);
+        }
+        if (!h.People.Any(p => p.ErasureRequestedOn is not null && !p.Shredded)) yield break;
+        // Retention (Retention.RetainedUntil): it starts once every contract ended and ends 5 or 10 years later.
+        foreach (var person in h.People.Where(p => p.ErasureRequestedOn is not null && !p.Shredded))
+            yield return person.ErasureRequestedOn!.Value.PlusDays(1);
+        foreach (var policy in h.Policies)
+        {
+            var ended = policy.WithdrawnOn ?? policy.CancelledAfter ?? policy.LastTerm.End;
+            yield return ended.PlusDays(1);
+            yield return ended.PlusYears(Retention.ShortTermYears).PlusDays(1);
+            yield return ended.PlusYears(Retention.LongTermYears).PlusDays(1);
+        }
     }
 }

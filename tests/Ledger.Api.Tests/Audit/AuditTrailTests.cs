@@ -1,10 +1,11 @@
 using System.Text;
 using Ledger.Api.Tests.Infrastructure;
 using Npgsql;
+using Wolverine.Tracking;
 
 namespace Ledger.Api.Tests.Audit;
 
-public sealed class AuditTrailTests(LedgerFixture fixture) : LedgerTest(fixture)
+public sealed partial class AuditTrailTests(LedgerFixture fixture) : LedgerTest(fixture)
 {
     private async Task ExecuteAsync(string sql, params object[] parameters)
     {
@@ -178,11 +179,10 @@ public sealed class DailyDigestTests(LedgerFixture fixture) : LedgerTest(fixture
     public async Task The_scheduler_publishes_one_digest_per_business_day()
     {
         await Api.OpenHousehold("张伟");
-        using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(Fixture.Host.Services);
         var day = new NodaTime.LocalDate(2031, 1, 1 + Random.Shared.Next(0, 28));
 
-        await Ledger.Api.Policies.SweepScheduler.PublishDailyDigestAsync(scope.ServiceProvider, day, CancellationToken.None);
-        await Ledger.Api.Policies.SweepScheduler.PublishDailyDigestAsync(scope.ServiceProvider, day, CancellationToken.None);
+        await Fixture.Host.InvokeMessageAndWaitAsync(new Ledger.Api.Audit.PublishDailyDigest(day));
+        await Fixture.Host.InvokeMessageAndWaitAsync(new Ledger.Api.Audit.PublishDailyDigest(day));
 
         var published = await Api.Get("/audit/digests?limit=3650");
         var ofDay = published.Json.EnumerateArray().Where(d => d.GetProperty("id").GetString() == day.ToString("yyyy-MM-dd", null)).ToList();

@@ -44,6 +44,8 @@ public sealed class StoredSpellingTests(LedgerFixture fixture) : LedgerTest(fixt
                      {
                          LedgerSetup.ConfigureStore(o, Fixture.ConnectionString, Fixture.Clock);
                          o.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, j => LedgerJson.Configure(j));
+                         // And in the append mode of those days, which finds the stream's version for a plain Append.
+                         o.Events.AppendMode = JasperFx.Events.EventAppendMode.Rich;
                          o.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
                      }))
         await using (var session = old.LightweightSession(Ledger.Api.Security.Tenancy.Default))

@@ -3,6 +3,7 @@ using CsCheck;
 using Ledger.Api.Hosting;
 using Ledger.Api.Tests.Infrastructure;
 using Ledger.Domain.Households;
+using Ledger.Domain.Policies;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
@@ -62,7 +63,10 @@ public sealed class ProjectionPropertyTests(LedgerFixture fixture) : LedgerTest(
             await using var session = store.QuerySession(Ledger.Api.Security.Tenancy.Default);
             var events = await session.Events.FetchStreamAsync(household);
             var stored = await session.LoadAsync<Household>(household);
-            Assert.Equal(Json(Fold(events)), Json(stored));
+            // The stored copy also carries the audit chain's head and the day the sweep index last stored, which are no
+            // fold of the domain's; the latter is the sweep's answer for the fold.
+            Assert.Equal(Json(Fold(events)), Json(stored! with { AuditHead = null, SweepDueOn = null }));
+            Assert.Equal(PolicyDecider.NextSweepDueOn(Fold(events)!), stored.SweepDueOn);
             foreach (var instant in events.Select(e => e.Timestamp).Distinct())
             {
                 var knownThen = await session.Events.AggregateStreamAsync<Household>(household, timestamp: instant);

@@ -7,7 +7,7 @@ using NodaTime;
 namespace Ledger.Benchmarks.Writes;
 
 /// <summary>
-/// The library's own floor for a member joining: the ledger's event store (LedgerSetup.ConfigureStore: Rich appends,
+/// The library's own floor for a member joining: the ledger's event store (LedgerSetup.ConfigureStore: Quick appends,
 /// conjoined tenancy, inline household view and audit chain), one session per command that fetches the household for
 /// writing and appends one event with the ledger's metadata. No HTTP, no ledger code around it. It lives in a schema of
 /// its own, so the ledger's async daemon never sees these events.
