@@ -80,20 +80,8 @@ internal static class ReadBenchmark
         var o = Options.Parse(args);
         Console.WriteLine($"Read benchmark: {o.Households:N0} households, {o.Rate}/s for {o.Seconds} s per run, {o.Rounds} round(s); " +
                           $"{Environment.ProcessorCount} cores; load average {Meters.LoadAverage()}; {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        var bin = EmbeddedPostgres.FindBinDirectory(null) ?? throw new PostgresUnavailableException("No PostgreSQL server binaries.\n" + PostgresUnavailableException.Remedies);
-        await using var postgres = await EmbeddedPostgres.StartThrowawayAsync(new Dictionary<string, string>
-        {
-            ["shared_preload_libraries"] = "pg_stat_statements",
-            ["pg_stat_statements.track_utility"] = "on",
-            ["pg_stat_statements.max"] = "10000",
-        }, bin);
-        using var stopOnSignal = OnSignal.Undo(() => postgres.DisposeAsync().AsTask().GetAwaiter().GetResult());
-        await using var admin = NpgsqlDataSource.Create(postgres.ConnectionString);
-        await using (var extension = admin.CreateCommand("create extension if not exists pg_stat_statements")) await extension.ExecuteNonQueryAsync();
-        var postmaster = int.Parse(File.ReadLines(Path.Combine(postgres.DataDirectory, "postmaster.pid")).First().Trim(), CultureInfo.InvariantCulture);
-        // Meters reads the relay's counters; nothing goes through this one.
-        await using var proxy = new RoundTripProxy(postgres.Port);
-        var meters = new Meters(admin, postmaster, proxy);
+        await using var cluster = await MeasuredCluster.StartAsync();
+        var (bin, postgres, admin, meters) = (cluster.Bin, cluster.Postgres, cluster.Admin, cluster.Meters);
 
         var dataSource = LedgerSetup.DataSource(postgres.ConnectionString);
         var calendar = new BusinessCalendar(SystemClock.Instance, new ConfigurationBuilder().Build());

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Ledger.Api.Hosting;
+using Ledger.Benchmarks.Writes;
 using Npgsql;
 
 namespace Ledger.Benchmarks.Reads;
@@ -37,24 +37,10 @@ internal sealed partial class PgbenchReads(EmbeddedPostgres postgres, string bin
     {
         var logs = Path.Combine(postgres.Root, $"pgbench-log-{Guid.NewGuid():N}");
         Directory.CreateDirectory(logs);
-        var connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString);
-        List<string> args = ["-n", "-c", $"{clients}", "-j", "2", "-R", $"{rate}", "-T", $"{seconds}", "-M", "prepared", "-f", Script,
-            "--log", "--log-prefix", Path.Combine(logs, "tx"), "-h", "127.0.0.1", "-p", $"{postgres.Port}", "-U", connection.Username!, connection.Database!];
-        var start = new ProcessStartInfo(Path.Combine(binDirectory, "pgbench"), args)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = postgres.Root,
-            Environment = { ["PGPASSWORD"] = connection.Password },
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start pgbench.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 120));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = await output;
-        if (process.ExitCode != 0 || Tps().Match(text) is not { Success: true } tps)
-            throw new InvalidOperationException($"pgbench failed ({process.ExitCode}):\n{text}\n{await errors}");
+        var text = await Pgbench.RunProcessAsync(postgres, binDirectory,
+            ["-n", "-c", $"{clients}", "-j", "2", "-R", $"{rate}", "-T", $"{seconds}", "-M", "prepared", "-f", Script, "--log", "--log-prefix", Path.Combine(logs, "tx")],
+            seconds);
+        if (Pgbench.Tps().Match(text) is not { Success: true } tps) throw new InvalidOperationException($"pgbench printed no rate:\n{text}");
         // A log line: client transaction latency-µs script epoch µs [lag-µs ...]; the latency is from the schedule under -R.
         var latencies = new List<double>(rate * seconds);
         foreach (var file in Directory.EnumerateFiles(logs))
@@ -67,9 +53,6 @@ internal sealed partial class PgbenchReads(EmbeddedPostgres postgres, string bin
         latencies.Sort();
         return new Latencies(latencies.Count + failed, failed, latencies.Count / rateAchieved, [.. latencies], []);
     }
-
-    [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]
-    private static partial Regex Tps();
 
     [GeneratedRegex(@"number of failed transactions: ([0-9]+)")]
     private static partial Regex Failed();
