@@ -14,9 +14,12 @@ using JasperFx;
 //   dotnet run -c Release --project tests/Ledger.Benchmarks -- startup [rounds] [label=path/to/ledger.dll ...]
 //       start-to-ready, first write and first read of ledger builds (default: this one), in turns on one cluster;
 //   dotnet run -c Release --project tests/Ledger.Benchmarks -- seed [--smoke] [--households 10000] [--variant 200x3 ...]
-//       `ledger seed` against a server-side bulk insert of as many jsonb rows (SeedBenchmark.cs).
+//       `ledger seed` against a server-side bulk insert of as many jsonb rows (SeedBenchmark.cs);
+//   dotnet run -c Release --project tests/Ledger.Benchmarks -- reads [--smoke] [--households 10000] [--rate 1000] [--seconds 20] [--rounds 2]
+//       reads at a fixed rate against pgbench -R selecting the same document, and time travel against Marten's fold (ReadBenchmark.cs).
 if (args is ["writes", .. var writeArgs]) return await WriteBenchmark.RunAsync(writeArgs);
 if (args is ["seed", .. var seedArgs]) return await SeedBenchmark.RunAsync(seedArgs);
+if (args is ["reads", .. var readArgs]) return await ReadBenchmark.RunAsync(readArgs);
 if (args is ["startup", .. var startupArgs]) return await StartupBenchmark.RunAsync(startupArgs);
 var exportArgs = args.Length > 0 && args[0] == "export" ? args[1..] : args;
 var events = exportArgs.Length > 0 && int.TryParse(exportArgs[0], out var n) ? n : 1_000_000;

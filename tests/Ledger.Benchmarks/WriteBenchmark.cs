@@ -68,19 +68,8 @@ internal static partial class WriteBenchmark
         var o = Options.Parse(args);
         Console.WriteLine($"Write benchmark: {o.Clients} clients, {o.Seconds} s runs after {o.WarmupSeconds} s warm-up, {o.Rounds} round(s); " +
                           $"{Environment.ProcessorCount} cores; load average {Meters.LoadAverage()}");
-        var bin = EmbeddedPostgres.FindBinDirectory(null) ?? throw new PostgresUnavailableException("No PostgreSQL server binaries.\n" + PostgresUnavailableException.Remedies);
-        await using var postgres = await EmbeddedPostgres.StartThrowawayAsync(new Dictionary<string, string>
-        {
-            ["shared_preload_libraries"] = "pg_stat_statements",
-            ["pg_stat_statements.track_utility"] = "on",
-            ["pg_stat_statements.max"] = "10000",
-        }, bin);
-        using var stopOnSignal = OnSignal.Undo(() => postgres.DisposeAsync().AsTask().GetAwaiter().GetResult());
-        await using var admin = NpgsqlDataSource.Create(postgres.ConnectionString);
-        await using (var extension = admin.CreateCommand("create extension if not exists pg_stat_statements")) await extension.ExecuteNonQueryAsync();
-        var postmaster = int.Parse(File.ReadLines(Path.Combine(postgres.DataDirectory, "postmaster.pid")).First().Trim(), CultureInfo.InvariantCulture);
-        await using var proxy = new RoundTripProxy(postgres.Port);
-        var meters = new Meters(admin, postmaster, proxy);
+        await using var cluster = await MeasuredCluster.StartAsync();
+        var (bin, postgres, admin, proxy, meters) = (cluster.Bin, cluster.Postgres, cluster.Admin, cluster.Proxy, cluster.Meters);
         Console.WriteLine($"PostgreSQL {await Scalar(admin, "show server_version")} on 127.0.0.1:{postgres.Port} (fsync off), bin {bin}; ledger " +
                           typeof(LedgerSetup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
 

@@ -13,6 +13,7 @@ public sealed class BenchmarkSmokeTests(LedgerFixture fixture) : CliTest(fixture
     [InlineData("writes --smoke", "ledger / pgbench")]
     [InlineData("seed --smoke", "households/s")]
     [InlineData("export 2000", "ledger audit export --format jsonl")]
+    [InlineData("reads --smoke", "p99 / pgbench p99")]
     public async Task The_benchmark_runs_at_a_small_size_and_prints_its_table(string arguments, string expected)
     {
         var (exit, output) = await RunAsync(arguments.Split(' '));

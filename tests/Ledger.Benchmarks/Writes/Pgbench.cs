@@ -32,10 +32,25 @@ internal sealed partial class Pgbench(EmbeddedPostgres postgres, string binDirec
     /// <summary>Runs pgbench for a duration (<paramref name="seconds"/>) or a count per client, optionally through another port.</summary>
     public async Task<LoadResult> RunAsync(int clients, int? seconds, int? transactionsPerClient = null, int? port = null)
     {
-        var connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString);
-        List<string> args = ["-n", "-c", $"{clients}", "-j", "2", "-f", Script, "-h", "127.0.0.1", "-p", $"{port ?? postgres.Port}", "-U", connection.Username!];
+        List<string> args = ["-n", "-c", $"{clients}", "-j", "2", "-f", Script, "-p", $"{port ?? postgres.Port}"];
         args.AddRange(seconds is { } s ? ["-T", $"{s}"] : ["-t", $"{transactionsPerClient}"]);
-        args.Add(connection.Database!);
+        var text = await RunProcessAsync(postgres, binDirectory, args, seconds ?? 60);
+        if (Tps().Match(text) is not { Success: true } tps || Processed().Match(text) is not { Success: true } processed)
+            throw new InvalidOperationException($"pgbench printed no rate:\n{text}");
+        var count = long.Parse(processed.Groups[1].Value, CultureInfo.InvariantCulture);
+        var rate = double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture);
+        var latency = Latency().Match(text) is { Success: true } l ? double.Parse(l.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        // pgbench reports the mean latency only; its percentiles need per-transaction logs, which cost more than they tell here.
+        return new LoadResult(count, count / rate, latency, null, null);
+    }
+
+    /// <summary>Runs pgbench against the cluster's database as its user (on 127.0.0.1, the given port or the cluster's) and returns what it printed.</summary>
+    public static async Task<string> RunProcessAsync(EmbeddedPostgres postgres, string binDirectory, IEnumerable<string> options, int seconds)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString);
+        List<string> args = [.. options];
+        if (!args.Contains("-p")) args.AddRange(["-p", $"{postgres.Port}"]);
+        args.AddRange(["-h", "127.0.0.1", "-U", connection.Username!, connection.Database!]);
         var start = new ProcessStartInfo(Path.Combine(binDirectory, "pgbench"), args)
         {
             RedirectStandardOutput = true,
@@ -46,20 +61,15 @@ internal sealed partial class Pgbench(EmbeddedPostgres postgres, string binDirec
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start pgbench.");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds((seconds ?? 60) + 120));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 120));
         await process.WaitForExitAsync(timeout.Token);
         var text = await output;
-        if (process.ExitCode != 0 || Tps().Match(text) is not { Success: true } tps || Processed().Match(text) is not { Success: true } processed)
-            throw new InvalidOperationException($"pgbench failed ({process.ExitCode}):\n{text}\n{await errors}");
-        var count = long.Parse(processed.Groups[1].Value, CultureInfo.InvariantCulture);
-        var rate = double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture);
-        var latency = Latency().Match(text) is { Success: true } l ? double.Parse(l.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        // pgbench reports the mean latency only; its percentiles need per-transaction logs, which cost more than they tell here.
-        return new LoadResult(count, count / rate, latency, null, null);
+        if (process.ExitCode != 0) throw new InvalidOperationException($"pgbench failed ({process.ExitCode}):\n{text}\n{await errors}");
+        return text;
     }
 
     [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]
-    private static partial Regex Tps();
+    internal static partial Regex Tps();
 
     [GeneratedRegex(@"number of transactions actually processed: ([0-9]+)")]
     private static partial Regex Processed();

@@ -1,0 +1,315 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Ledger.Api.Hosting;
+using Ledger.Api.Households;
+using Ledger.Api.Security;
+using Ledger.Api.Seeding;
+using Ledger.Benchmarks.Reads;
+using Ledger.Benchmarks.Writes;
+using Ledger.Domain.Households;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using NodaTime;
+using Npgsql;
+
+/// <summary>
+/// The read benchmark of BENCHMARKS.md on one throwaway cluster (pg_stat_statements loaded):
+/// <list type="number">
+/// <item>N households written by the ledger's own seeder (in this process, the ledger's store), then the ledger in its
+/// own process on a loopback port with a clerk's token;</item>
+/// <item>per round: pgbench at <c>-R rate</c> selecting the household document by id, then the ledger at the same fixed
+/// rate (<see cref="OpenLoop"/>) for GET /households/{id}, /coverage?on=D and /coverage?on=D&amp;knownAt=T, ids drawn
+/// uniformly from the seeded households; latency from the schedule, CPU per request by process, statements per request,
+/// the ledger's RSS;</item>
+/// <item>time travel on households of a few stream lengths built through the API: the current view, coverage?knownAt=
+/// and Marten's own <c>AggregateStreamAsync&lt;Household&gt;(id, timestamp)</c> in this process, one at a time, interleaved.</item>
+/// </list>
+/// </summary>
+internal static class ReadBenchmark
+{
+    internal sealed record Options(bool Smoke, int Households, int Rate, int Seconds, int Rounds, int WarmupSeconds, int IdleSeconds,
+        int[] StreamLengths, int FoldWarmup, int FoldSamples)
+    {
+        public static Options Parse(string[] args)
+        {
+            var options = args.Contains("--smoke")
+                ? new Options(true, 200, 100, 2, 1, 1, 1, [10, 30], 5, 20)
+                : new Options(false, 10_000, 1_000, 20, 2, 3, 5, [100, 300, 1000], 30, 200);
+            for (var i = 0; i < args.Length; i++)
+            {
+                int Next() => i + 1 < args.Length && int.TryParse(args[++i], CultureInfo.InvariantCulture, out var v) && v > 0
+                    ? v : throw new ArgumentException($"{args[i]} needs a positive number");
+                options = args[i] switch
+                {
+                    "--smoke" => options,
+                    "--households" => options with { Households = Next() },
+                    "--rate" => options with { Rate = Next() },
+                    "--seconds" => options with { Seconds = Next() },
+                    "--rounds" => options with { Rounds = Next() },
+                    "--samples" => options with { FoldSamples = Next() },
+                    _ => throw new ArgumentException($"Unknown option {args[i]}. reads [--smoke] [--households 10000] [--rate 1000] [--seconds 20] [--rounds 2] [--samples 200]"),
+                };
+            }
+            return options;
+        }
+    }
+
+    /// <summary>The view's date and the time travel's instant for seeded households: every one is opened by 2024-12-31.</summary>
+    private const string On = "2025-06-15";
+    private const string KnownAt = "2025-07-01T00:00:00Z";
+
+    private const string PgbenchRun = "pgbench -R: select data by id";
+    private static readonly (string Name, Func<Guid, string> Path)[] LedgerRuns =
+    [
+        ("ledger GET /households/{id}", id => $"/households/{id}"),
+        ($"ledger GET /coverage?on={On}", id => $"/households/{id}/coverage?on={On}"),
+        ($"ledger GET /coverage?on={On}&knownAt={KnownAt}", id => $"/households/{id}/coverage?on={On}&knownAt={KnownAt}"),
+    ];
+
+    /// <summary>Connections pgbench spreads its schedule over, and the ledger generator's bound on requests in flight.</summary>
+    private const int PgbenchClients = 8;
+    private const int MaxInFlight = 256;
+
+    private sealed record Run(int Round, string Name, Latencies Latencies, Reading Before, Reading After, string LoadAverage, (long Rss, long Peak)? LedgerMemory);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var o = Options.Parse(args);
+        Console.WriteLine($"Read benchmark: {o.Households:N0} households, {o.Rate}/s for {o.Seconds} s per run, {o.Rounds} round(s); " +
+                          $"{Environment.ProcessorCount} cores; load average {Meters.LoadAverage()}; {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        await using var cluster = await MeasuredCluster.StartAsync();
+        var (bin, postgres, admin, meters) = (cluster.Bin, cluster.Postgres, cluster.Admin, cluster.Meters);
+
+        var dataSource = LedgerSetup.DataSource(postgres.ConnectionString);
+        var calendar = new BusinessCalendar(SystemClock.Instance, new ConfigurationBuilder().Build());
+        using var store = new DocumentStore(LedgerSetup.ConfigureStore(new StoreOptions(), postgres.ConnectionString, SystemClock.Instance));
+        var seeding = await new HouseholdSeeder(store, new HouseholdNumbers(dataSource), calendar)
+            .SeedAsync(new SeedOptions(o.Households, Tenancy.Default, Seed: 1), null, CancellationToken.None);
+        Console.WriteLine($"Seeded {seeding.Households:N0} households ({seeding.Events:N0} events) in {seeding.Elapsed.TotalSeconds:F0} s");
+        await using (var analyze = admin.CreateCommand("vacuum analyze")) await analyze.ExecuteNonQueryAsync();
+        var ids = new List<Guid>();
+        await using (var select = admin.CreateCommand($"select id from ledger.mt_doc_household where tenant_id = '{Tenancy.Default}'"))
+        await using (var reader = await select.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
+        var household = ids.ToArray();
+        var pgbench = new PgbenchReads(postgres, bin, household.Length);
+        await pgbench.PrepareAsync(admin, Tenancy.Default);
+        var documents = await Scalar(admin, "select pg_size_pretty(pg_total_relation_size('ledger.mt_doc_household'))");
+        var events = await Scalar(admin, "select pg_size_pretty(pg_total_relation_size('ledger.mt_events'))");
+        var average = await Scalar(admin, "select avg(pg_column_size(data))::int from ledger.mt_doc_household");
+        Console.WriteLine($"Stored: {documents} of household documents (average document {average} bytes), {events} of events");
+
+        var ledger = await LedgerHost.StartAsync(postgres.ConnectionString, Path.Combine(postgres.Root, "ledger-data"));
+        try
+        {
+            meters.LedgerPid = ledger.Pid;
+            Console.WriteLine($"Ledger process {ledger.Pid} on {ledger.Http.BaseAddress}");
+            var idle = await IdleAsync(meters, o.IdleSeconds);
+
+            // First warm-up: JIT (tiered recompilation included), pools and Marten's generated code for each read.
+            foreach (var (_, path) in LedgerRuns)
+                await LedgerLoadAsync(ledger, household, path, o.Rate, o.Smoke ? 1 : 5);
+
+            var runs = new List<Run>();
+            for (var round = 1; round <= o.Rounds; round++)
+            {
+                await pgbench.RunAsync(o.Rate, o.WarmupSeconds, PgbenchClients);
+                runs.Add(await MeasureAsync(round, PgbenchRun, meters, null, () => pgbench.RunAsync(o.Rate, o.Seconds, PgbenchClients)));
+                foreach (var (name, path) in LedgerRuns)
+                {
+                    await LedgerLoadAsync(ledger, household, path, o.Rate, o.WarmupSeconds);
+                    runs.Add(await MeasureAsync(round, name, meters, ledger.Pid, () => LedgerLoadAsync(ledger, household, path, o.Rate, o.Seconds)));
+                }
+            }
+            idle = Work.Least(idle, await IdleAsync(meters, o.IdleSeconds));
+            PrintRuns(runs, idle, o);
+            PrintStatements(runs, idle);
+
+            await TimeTravelAsync(ledger, store, admin, o);
+        }
+        finally
+        {
+            await ledger.DisposeAsync();
+        }
+        return 0;
+    }
+
+    private static Task<Latencies> LedgerLoadAsync(LedgerHost ledger, Guid[] households, Func<Guid, string> path, int rate, int seconds) =>
+        OpenLoop.RunAsync(rate, TimeSpan.FromSeconds(seconds), MaxInFlight, async _ =>
+        {
+            using var answer = await ledger.Http.GetAsync(path(households[Random.Shared.Next(households.Length)]));
+            await answer.Content.LoadIntoBufferAsync();
+            return answer.StatusCode == HttpStatusCode.OK;
+        });
+
+    private static async Task<Work> IdleAsync(Meters meters, int seconds)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(Math.Min(3, seconds)));
+        var before = await meters.ReadAsync();
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        return Work.Between(before, await meters.ReadAsync()).PerSecond();
+    }
+
+    private static async Task<Run> MeasureAsync(int round, string name, Meters meters, int? ledgerPid, Func<Task<Latencies>> load)
+    {
+        var loadAverage = Meters.LoadAverage();
+        var before = await meters.ReadAsync();
+        var result = await load();
+        var after = await meters.ReadAsync();
+        var memory = ledgerPid is { } pid ? Memory(pid) : ((long, long)?)null;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"round {round}, {name}: {result.PerSecond:N0}/s, p50/p90/p99/p99.9/max {result.Summary()} ms, {result.Errors} errors, load {loadAverage}"));
+        return new Run(round, name, result, before, after, loadAverage, memory);
+    }
+
+    /// <summary>VmRSS and VmHWM (the peak since start) of a process, in bytes.</summary>
+    private static (long Rss, long Peak) Memory(int pid)
+    {
+        long Field(string name) => File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith(name, StringComparison.Ordinal))
+            .Select(l => long.Parse(l[(name.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024).FirstOrDefault();
+        return (Field("VmRSS"), Field("VmHWM"));
+    }
+
+    private static void PrintRuns(List<Run> runs, Work idle, Options o)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"| round | run | achieved/s | p50 | p90 | p99 | p99.9 | max (ms) | errors | statements/req | PostgreSQL CPU ms/req | ledger CPU ms/req | client CPU ms/req | ledger RSS (peak) MiB | send lag p50/p99 ms | load avg |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in runs)
+        {
+            var l = r.Latencies;
+            var n = (double)l.Requests;
+            var work = Work.Between(r.Before, r.After, idle);
+            var isPgbench = r.Name == PgbenchRun;
+            var ledgerCpu = isPgbench ? "–" : F(work.LedgerCpu * 1000 / n);
+            var client = isPgbench ? work.ChildCpu : work.BenchCpu;
+            var memory = r.LedgerMemory is var (rss, peak) ? $"{rss / 1048576.0:F0} ({peak / 1048576.0:F0})" : "–";
+            var lag = isPgbench ? "–" : $"{F(l.LagQuantile(0.5))} / {F(l.LagQuantile(0.99))}";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Round} | {r.Name} | {l.PerSecond:N0} | {F(l.Quantile(0.5))} | {F(l.Quantile(0.9))} | {F(l.Quantile(0.99))} | {F(l.Quantile(0.999))} | {l.Max:F1} | " +
+                $"{l.Errors} | {work.Statements / n:F1} | {F(work.PostgresCpu * 1000 / n)} | {ledgerCpu} | {F(client * 1000 / n)} | {memory} | {lag} | {r.LoadAverage} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| round | run | p50 ms | p99 ms | p99 / pgbench p99 | p50 / pgbench p50 |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        for (var round = 1; round <= o.Rounds; round++)
+        {
+            var baseline = runs.Single(r => r.Round == round && r.Name == PgbenchRun).Latencies;
+            foreach (var r in runs.Where(r => r.Round == round && r.Name != PgbenchRun))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {round} | {r.Name} | {F(r.Latencies.Quantile(0.5))} | {F(r.Latencies.Quantile(0.99))} | " +
+                    $"{r.Latencies.Quantile(0.99) / baseline.Quantile(0.99):F1} | {r.Latencies.Quantile(0.5) / baseline.Quantile(0.5):F1} |"));
+        }
+    }
+
+    /// <summary>What one request costs PostgreSQL, statement by statement (round 1, idle subtracted).</summary>
+    private static void PrintStatements(List<Run> runs, Work idle)
+    {
+        foreach (var r in runs.Where(r => r.Round == 1 && r.Name != PgbenchRun))
+        {
+            var work = Work.Between(r.Before, r.After, idle);
+            Console.WriteLine();
+            Console.WriteLine($"Statements per request, {r.Name}");
+            Console.WriteLine("| calls/req | statement |");
+            Console.WriteLine("|---|---|");
+            foreach (var (calls, query) in work.ByStatement.Values.Where(s => s.Calls / r.Latencies.Requests >= 0.02).OrderByDescending(s => s.Calls))
+            {
+                var text = string.Join(' ', query.Split((char[])[' ', '\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {calls / r.Latencies.Requests:F2} | `{(text.Length > 160 ? text[..160] + "…" : text).Replace("|", "\\|", StringComparison.Ordinal)}` |"));
+            }
+        }
+    }
+
+    private static string F(double value) => value.ToString(value < 10 ? "F2" : "F1", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Households of each stream length, built through the API (opened, then the holder's marketing consent given and
+    /// withdrawn in turn: each call one event, the view staying the size of a family), then measured one request at a
+    /// time, the three reads interleaved, after a warm-up (Marten's fold is slow for its first calls).
+    /// </summary>
+    private static async Task TimeTravelAsync(LedgerHost ledger, IDocumentStore store, NpgsqlDataSource admin, Options o)
+    {
+        Console.WriteLine();
+        var build = Stopwatch.StartNew();
+        var streams = await Task.WhenAll(o.StreamLengths.Select((length, i) => BuildStreamAsync(ledger, 1_000_000 + i, length)));
+        Console.WriteLine($"Built households of {string.Join(", ", o.StreamLengths)} events through the API in {build.Elapsed.TotalSeconds:F0} s");
+
+        Console.WriteLine("| events | current view p50 (p90) ms | coverage?knownAt= p50 (p90) ms | Marten AggregateStreamAsync(id, timestamp) p50 (p90) ms | knownAt / current | knownAt / Marten |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var (id, length) in streams.Zip(o.StreamLengths))
+        {
+            await using var last = admin.CreateCommand("select max(timestamp) from ledger.mt_events where stream_id = $1");
+            last.Parameters.AddWithValue(id);
+            var recorded = (DateTime)(await last.ExecuteScalarAsync())!;
+            // The whole stream: a second after its last event, in whole seconds as a user would write it.
+            var knownAt = new DateTimeOffset(recorded.Ticks - recorded.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(1);
+            var knownAtText = knownAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            var current = new List<double>();
+            var travel = new List<double>();
+            var marten = new List<double>();
+            for (var i = 0; i < o.FoldWarmup + o.FoldSamples; i++)
+            {
+                var keep = i >= o.FoldWarmup;
+                var t = await TimeAsync(() => GetOkAsync(ledger, $"/households/{id}"));
+                if (keep) current.Add(t);
+                t = await TimeAsync(() => GetOkAsync(ledger, $"/households/{id}/coverage?knownAt={knownAtText}"));
+                if (keep) travel.Add(t);
+                t = await TimeAsync(async () =>
+                {
+                    await using var session = store.QuerySession(Tenancy.Default);
+                    var folded = await session.Events.AggregateStreamAsync<Household>(id, timestamp: knownAt);
+                    if (folded is null || folded.Version < length) throw new InvalidOperationException($"Marten folded {folded?.Version} of {length} events");
+                });
+                if (keep) marten.Add(t);
+            }
+            double P(List<double> xs, double q) => xs.Order().ElementAt(Math.Min(xs.Count - 1, (int)(q * xs.Count)));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {length} | {F(P(current, 0.5))} ({F(P(current, 0.9))}) | {F(P(travel, 0.5))} ({F(P(travel, 0.9))}) | {F(P(marten, 0.5))} ({F(P(marten, 0.9))}) | " +
+                $"{P(travel, 0.5) / P(current, 0.5):F1} | {P(travel, 0.5) / P(marten, 0.5):F2} |"));
+        }
+        Console.WriteLine($"load average {Meters.LoadAverage()} at the end");
+    }
+
+    private static async Task<Guid> BuildStreamAsync(LedgerHost ledger, int n, int length)
+    {
+        var id = await ledger.OpenHouseholdAsync(n, CancellationToken.None);
+        using var view = JsonDocument.Parse(await ledger.Http.GetStringAsync($"/households/{id}"));
+        var holder = view.RootElement.GetProperty("holderId").GetGuid();
+        var version = view.RootElement.GetProperty("version").GetInt64();
+        for (var given = true; version < length; given = !given)
+        {
+            using var body = new StringContent($$"""{"purpose":"marketing","given":{{(given ? "true" : "false")}},"effectiveDate":"2024-06-01"}""", Encoding.UTF8, "application/json");
+            using var answer = await ledger.Http.PostAsync($"/households/{id}/members/{holder}/consents", body);
+            var text = await answer.Content.ReadAsStringAsync();
+            if (answer.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"consent answered {(int)answer.StatusCode}: {text}");
+            using var json = JsonDocument.Parse(text);
+            version = json.RootElement.GetProperty("version").GetInt64();
+        }
+        return id;
+    }
+
+    private static async Task GetOkAsync(LedgerHost ledger, string path)
+    {
+        using var answer = await ledger.Http.GetAsync(path);
+        await answer.Content.LoadIntoBufferAsync();
+        if (answer.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"GET {path} answered {(int)answer.StatusCode}");
+    }
+
+    private static async Task<double> TimeAsync(Func<Task> action)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await action();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    private static async Task<string> Scalar(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (await command.ExecuteScalarAsync())?.ToString() ?? "";
+    }
+}
