@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Ledger.Console.Tests;
@@ -27,7 +26,10 @@ public abstract class ConsoleTest(ConsoleFixture fixture)
     /// <summary>Waits until the household view shows what the address asks for, after a click or a key.</summary>
     protected static async Task WaitForUrlAsync(IPage page, string pattern)
     {
-        try { await page.WaitForURLAsync(new Regex(pattern), new PageWaitForURLOptions { Timeout = 10_000 }); }
+        // The console changes its address with history.pushState/replaceState. Playwright's WaitForURL follows navigation
+        // events and once missed such a change (a CI run saw the address match and the wait still time out), so the
+        // wait reads the document's own address.
+        try { await page.WaitForFunctionAsync("pattern => new RegExp(pattern).test(location.href)", pattern, new PageWaitForFunctionOptions { Timeout = 10_000 }); }
         catch (TimeoutException) { throw new TimeoutException($"The address never matched {pattern}: it is {page.Url}."); }
         await page.WaitForFunctionAsync("() => !document.querySelector('#household[aria-busy]')");
     }
