@@ -54,9 +54,8 @@ public sealed class AccessLog(IDocumentStore store, ILogger<AccessLog> logger) :
         var batch = new List<AccessLogEntry>();
         while (_queue.Reader.TryRead(out var entry)) batch.Add(entry);
         if (batch.Count == 0) return;
-        await using var session = store.LightweightSession();
-        session.Store(batch.ToArray());
-        await session.SaveChangesAsync(ct);
+        // One COPY for the second's reads, not one insert each: at 1,000 reads/s the log was PostgreSQL's busiest statement.
+        await store.BulkInsertAsync(batch, batchSize: 5_000, cancellation: ct);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
