@@ -79,7 +79,7 @@ internal static class ReadBenchmark
     {
         var o = Options.Parse(args);
         Console.WriteLine($"Read benchmark: {o.Households:N0} households, {o.Rate}/s for {o.Seconds} s per run, {o.Rounds} round(s); " +
-                          $"{Environment.ProcessorCount} cores; load average {Meters.LoadAverage()}; {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+                          $"{Environment.ProcessorCount} cores; load average {Meters.LoadAverage()}; {SystemClock.Instance.GetCurrentInstant().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC");
         await using var cluster = await MeasuredCluster.StartAsync();
         var (bin, postgres, admin, meters) = (cluster.Bin, cluster.Postgres, cluster.Admin, cluster.Meters);
 

@@ -77,7 +77,7 @@ internal static class SeedBenchmark
         Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var (name, r) in results)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| seed {name} | {r.Households:N0} | {r.Events:N0} | {r.Elapsed.TotalSeconds:F1} | {r.HouseholdsPerSecond:N0} | {r.EventsPerSecond:N0} | {r.EventsPerSecond / (rows / baseline.TotalSeconds):F3} |"));
+                $"| seed {name} | {r.Households:N0} | {r.Events:N0} | {r.Elapsed.TotalSeconds:F1} | {r.HouseholdsPerSecond:N0} | {r.EventsPerSecond:N0} | {r.EventsPerSecond / (decimal)(rows / baseline.TotalSeconds):F3} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| bulk insert | | {rows:N0} | {baseline.TotalSeconds:F1} | | {rows / baseline.TotalSeconds:N0} | 1 |"));
         Console.WriteLine($"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end");

@@ -68,15 +68,7 @@ public static class PersonalDataVault
 
     /// <summary>The household with names and id numbers decrypted; <see cref="Erased"/> where a key was destroyed.</summary>
     public static async Task<Household?> RevealAsync(IQuerySession session, Household? household, CancellationToken ct) =>
-        household is null ? null : (await RevealWithKeysAsync(session, household, ct)).Household;
-
-    /// <summary>The household decrypted, and the keys of its people, for a write that will seal new personal data.</summary>
-    public static async Task<(Household Household, IReadOnlyDictionary<Guid, byte[]> Keys)> RevealWithKeysAsync(
-        IQuerySession session, Household household, CancellationToken ct)
-    {
-        var keys = await KeysAsync(session, household.People.Select(p => p.PersonId), ct);
-        return (Reveal(household, keys), keys);
-    }
+        household is null ? null : Reveal(household, await KeysAsync(session, household.People.Select(p => p.PersonId), ct));
 
     /// <summary>
     /// The keys created in <paramref name="householdId"/>, read in the batch that fetches the household for writing, so a

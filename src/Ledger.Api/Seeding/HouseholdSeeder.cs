@@ -22,9 +22,11 @@ public sealed record SeedOptions(int Households, string Tenant, int Seed, int Ba
 
 public sealed record SeedResult(int Households, long Events, int Refusals, TimeSpan Elapsed)
 {
-    public double HouseholdsPerSecond => Households / Elapsed.TotalSeconds;
+    public decimal HouseholdsPerSecond => PerSecond(Households);
 
-    public double EventsPerSecond => Events / Elapsed.TotalSeconds;
+    public decimal EventsPerSecond => PerSecond(Events);
+
+    private decimal PerSecond(long count) => Elapsed > TimeSpan.Zero ? count / (decimal)Elapsed.TotalSeconds : 0m;
 }
 
 /// <summary>
