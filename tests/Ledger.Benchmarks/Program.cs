@@ -16,7 +16,10 @@ using JasperFx;
 //   dotnet run -c Release --project tests/Ledger.Benchmarks -- seed [--smoke] [--households 10000] [--variant 200x3 ...]
 //       `ledger seed` against a server-side bulk insert of as many jsonb rows (SeedBenchmark.cs);
 //   dotnet run -c Release --project tests/Ledger.Benchmarks -- reads [--smoke] [--households 10000] [--rate 1000] [--seconds 20] [--rounds 2]
-//       reads at a fixed rate against pgbench -R selecting the same document, and time travel against Marten's fold (ReadBenchmark.cs).
+//       reads at a fixed rate against pgbench -R selecting the same document, and time travel against Marten's fold (ReadBenchmark.cs);
+//   dotnet run -c Release --project tests/Ledger.Benchmarks -- render-probe
+//       a diagnostic: microseconds to read a household document, make its view and write it as JSON (RenderProbe.cs).
+if (args is ["render-probe"]) return RenderProbe.Run();
 if (args is ["writes", .. var writeArgs]) return await WriteBenchmark.RunAsync(writeArgs);
 if (args is ["seed", .. var seedArgs]) return await SeedBenchmark.RunAsync(seedArgs);
 if (args is ["reads", .. var readArgs]) return await ReadBenchmark.RunAsync(readArgs);

@@ -64,6 +64,7 @@ internal static class ReadBenchmark
     private const string PgbenchRun = "pgbench -R: select data by id";
     private static readonly (string Name, Func<Guid, string> Path)[] LedgerRuns =
     [
+        ("ledger GET /health/live (HTTP floor, no database)", _ => "/health/live"),
         ("ledger GET /households/{id}", id => $"/households/{id}"),
         ($"ledger GET /coverage?on={On}", id => $"/households/{id}/coverage?on={On}"),
         ($"ledger GET /coverage?on={On}&knownAt={KnownAt}", id => $"/households/{id}/coverage?on={On}&knownAt={KnownAt}"),
