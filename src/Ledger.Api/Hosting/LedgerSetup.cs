@@ -64,12 +64,18 @@ public static class LedgerSetup
             .AddCheck<Ledger.Api.Registers.ProjectionLagHealthCheck>("projections", tags: ["ready"])
             .AddCheck<WarmUp>("warmUp", tags: ["ready"]);
 
-        services.AddMarten(sp => ConfigureStore(new StoreOptions(), sp.GetRequiredService<LedgerDatabase>().ConnectionString, sp.GetRequiredService<IClock>()))
+        var cluster = builder.Configuration["Ledger:Cluster"] == "true";
+        var marten = services.AddMarten(sp => ConfigureStore(new StoreOptions(), sp.GetRequiredService<LedgerDatabase>().ConnectionString, sp.GetRequiredService<IClock>()))
             .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup()
-            // HotCold: one node runs the async projections, another takes over if it stops.
-            .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold)
-            .IntegrateWithWolverine();
+            .ApplyAllDatabaseChangesOnStartup();
+        if (cluster)
+            // Wolverine's leader spreads the async projections over the live nodes, each on exactly one, and moves a dead
+            // node's to another (docs/operations.md); Marten's own daemon coordination must then stay off.
+            marten.IntegrateWithWolverine(m => m.UseWolverineManagedEventSubscriptionDistribution = true);
+        else
+            // One node runs the async projections (HotCold: a second process on the same database takes over if it stops).
+            marten.AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold).IntegrateWithWolverine();
+        if (cluster) services.AddHostedService<ClusterNode>();
 
         // `codegen write` puts the generated handler code in this project (Internal/Generated), wherever it is run from.
         services.CritterStackDefaults(o => o.AutoResolveProjectRoot = true);
@@ -80,7 +86,8 @@ public static class LedgerSetup
             // generating them on the first write took seconds under load.
             opts.CodeGeneration.TypeLoadMode = JasperFx.CodeGeneration.TypeLoadMode.Static;
             opts.UseSystemTextJsonForSerialization(o => LedgerJson.Configure(o));
-            opts.Durability.Mode = builder.Configuration["Ledger:Cluster"] == "true" ? DurabilityMode.Balanced : DurabilityMode.Solo;
+            opts.Durability.Mode = cluster ? DurabilityMode.Balanced : DurabilityMode.Solo;
+            if (cluster) ClusterNode.Configure(opts.Durability);
             // A handler that takes a Marten session gets Wolverine's transactional middleware: its changes and the
             // messages it sends commit together (the outbox), after the handler returns.
             opts.Policies.AutoApplyTransactions();

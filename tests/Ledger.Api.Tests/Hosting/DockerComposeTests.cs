@@ -78,4 +78,26 @@ public sealed class DockerComposeTests
         Assert.Contains(ports, p => p.EndsWith($":{containerPort}", StringComparison.Ordinal));
         Assert.Contains(ports, p => p.StartsWith("5080:", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void The_cluster_profile_runs_two_nodes_in_cluster_mode_with_one_key_behind_a_proxy_that_names_both()
+    {
+        var nodes = new[] { Service("ledger-1"), Service("ledger-2") };
+        foreach (var node in nodes)
+        {
+            Assert.Equal("cluster", ((YamlSequenceNode)node["profiles"]).Single().ToString());
+            Assert.Equal("true", Environment(node, "Ledger__Cluster"));
+            Assert.Equal(Environment(Service("ledger"), "ConnectionStrings__Ledger"), Environment(node, "ConnectionStrings__Ledger"));
+            Assert.Equal(32, Convert.FromBase64String(Environment(node, "Ledger__Auth__SigningKey")).Length);
+        }
+        // A token signed for one node must be accepted by the other: one key.
+        Assert.Equal(Environment(nodes[0], "Ledger__Auth__SigningKey"), Environment(nodes[1], "Ledger__Auth__SigningKey"));
+
+        var proxy = Service("proxy");
+        var mount = ((YamlSequenceNode)proxy["volumes"]).Single().ToString().Split(':')[0];
+        var conf = File.ReadAllText(Path.Combine(Repo.Root, mount));
+        var port = new Uri(Environment(nodes[0], "ASPNETCORE_URLS").Replace("+", "localhost")).Port;
+        Assert.Contains($"server ledger-1:{port}", conf);
+        Assert.Contains($"server ledger-2:{port}", conf);
+    }
 }

@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Ledger.Api.Hosting;
+using Ledger.Api.Security;
+using Ledger.Api.Tests.Infrastructure;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Ledger.Api.Tests.Hosting;
+
+/// <summary>
+/// Three ledger processes on one database with <c>Ledger__Cluster=true</c>, as operations.md runs them: writes go
+/// through every node; the node running the async projections is killed (SIGKILL, no shutdown); another takes them
+/// over; the registers end complete, the sweep runs each slot once, and the audit chain verifies.
+/// </summary>
+[Collection(BenchmarkCollection.Name)]
+public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    private readonly List<Node> _nodes = [];
+    private EmbeddedPostgres _postgres = null!;
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await EmbeddedPostgres.StartThrowawayAsync();
+        // One node first, so the schema is created once; then the others join it.
+        _nodes.Add(await Node.StartAsync(_postgres.ConnectionString, _key));
+        _nodes.AddRange(await Task.WhenAll(Node.StartAsync(_postgres.ConnectionString, _key), Node.StartAsync(_postgres.ConnectionString, _key)));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes) await node.DisposeAsync();
+        await _postgres.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_killed_node_s_projections_move_to_another_and_the_registers_end_complete()
+    {
+        await WriteThroughEveryNodeAsync(households: 6, round: 1);
+        var (owner, agents) = await ProjectionOwnerAsync(TimeSpan.FromSeconds(60));
+        var victim = _nodes.Single(n => n.NodeId == owner);
+
+        var killedAt = await ScalarAsync("select (extract(epoch from clock_timestamp()) * 1000)::bigint");
+        var killed = Stopwatch.StartNew();
+        victim.Kill();
+        var survivors = _nodes.Where(n => n != victim).ToList();
+        // Writes carry on through the other nodes while the cluster notices.
+        await WriteThroughEveryNodeAsync(households: 4, round: 2, survivors);
+        var (successor, _) = await ProjectionOwnerAsync(TimeSpan.FromSeconds(45), except: owner);
+        var takeover = killed.Elapsed;
+        Assert.Contains(survivors, n => n.NodeId == successor);
+        Assert.True(takeover < TimeSpan.FromSeconds(30), $"The projections ({string.Join(", ", agents)}) moved after {takeover.TotalSeconds:F1} s");
+        output.WriteLine($"Projections moved from the killed node to a live one {takeover.TotalSeconds:F1} s after the kill");
+
+        await AllProjectionsCaughtUpAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"Every projection caught up {killed.Elapsed.TotalSeconds:F1} s after the kill");
+        // Every claim in the claim register, and each decision counted once, whoever projected it.
+        Assert.Equal(await ScalarAsync("select count(*) from ledger.mt_events where type = 'ClaimSubmitted'"),
+            await ScalarAsync("select count(*) from ledger.mt_doc_claimregisterentry"));
+        Assert.Equal(10, await ScalarAsync("select count(*) from ledger.mt_doc_claimregisterentry"));
+        Assert.Equal(10, await ScalarAsync("select count(*) from ledger.mt_doc_automationdecision where data->>'kind' = 'claim'"));
+
+        // The sweep ran while nodes came and went: each slot once, and no transition recorded twice.
+        Assert.True(await ScalarAsync($"select count(*) from ledger.mt_doc_sweepslot where mt_last_modified > to_timestamp({killedAt} / 1000.0)") > 0,
+            "no sweep slot was claimed after the kill: the chain of scheduled sweeps died with the node");
+        Assert.Equal(0, await ScalarAsync("""
+            select count(*) from (select stream_id, type, data from ledger.mt_events
+                                  where type in ('GracePeriodStarted', 'GracePeriodEnded', 'PolicySuspended', 'PolicyExpired', 'RenewalDue')
+                                  group by stream_id, type, data having count(*) > 1) as twice
+            """));
+
+        using var regulator = survivors[0].Client(Roles.Regulator);
+        var verify = await regulator.GetAsync("/audit/verify");
+        var body = await verify.Content.ReadAsStringAsync();
+        Assert.True(verify.IsSuccessStatusCode, body);
+        Assert.Contains("\"verified\":true", body.Replace(" ", ""));
+    }
+
+    /// <summary>Each node opens households, each with a policy left unpaid (so the sweep has transitions) and a claim.</summary>
+    private async Task WriteThroughEveryNodeAsync(int households, int round, IReadOnlyList<Node>? nodes = null)
+    {
+        nodes ??= _nodes;
+        for (var i = 0; i < households; i++)
+        {
+            var node = nodes[i % nodes.Count];
+            using var clerk = node.Client(Roles.Clerk, Roles.ClaimsAssessor);
+            var api = new Infrastructure.Api(clerk);
+            var (household, holder, _) = await api.OpenHousehold($"节点{round}户{i}", "2024-12-01");
+            var issued = await api.Post($"/households/{household}/policies", new
+            {
+                category = "medicalAccident", productCode = "MA-CARE", policyholderId = holder, termStart = "2025-01-01", termEnd = "2025-12-31",
+                insured = new[] { new { personId = holder, annualPremium = 40m } },
+            });
+            Assert.True(issued.Code == 201, issued.ToString());
+            var claim = await api.Post($"/households/{household}/claims",
+                new { policyId = issued.Id("policyId"), personId = holder, lossDate = "2025-02-10", cause = "accident", amount = 200m });
+            Assert.True(claim.Code == 201, claim.ToString());
+        }
+    }
+
+    /// <summary>
+    /// A node running an async projection, once Wolverine has placed all three on live nodes (none on
+    /// <paramref name="except"/>), and the agents it placed.
+    /// </summary>
+    private async Task<(Guid Node, IReadOnlyList<string> Agents)> ProjectionOwnerAsync(TimeSpan timeout, Guid? except = null)
+    {
+        var watch = Stopwatch.StartNew();
+        var live = _nodes.Where(n => !n.Killed).Select(n => n.NodeId).ToHashSet();
+        while (true)
+        {
+            var assigned = new List<(string Agent, Guid Node)>();
+            await using (var connection = await OpenAsync())
+            await using (var command = new NpgsqlCommand("select id, node_id from ledger.wolverine_node_assignments where id like 'event-subscriptions:%'", connection))
+            await using (var reader = await command.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) assigned.Add((reader.GetString(0), reader.GetGuid(1)));
+            // Three async projections (claim register, policy register, automation), each on one live node.
+            var owners = assigned.Select(a => a.Node).Distinct().ToList();
+            if (assigned.Count >= 3 && owners.All(live.Contains) && owners.All(o => o != except))
+                return (owners[0], assigned.Select(a => a.Agent).ToList());
+            if (watch.Elapsed > timeout)
+                throw new TimeoutException($"Projection agents after {timeout}: {string.Join(", ", assigned)}; live nodes {string.Join(", ", live)}\n" +
+                                           string.Join("\n---\n", _nodes.Select(n => n.RecentOutput())));
+            await Task.Delay(250);
+        }
+    }
+
+    private async Task AllProjectionsCaughtUpAsync(TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var behind = await ScalarAsync("""
+                select count(*) from ledger.mt_event_progression
+                where name not like 'HighWater%' and last_seq_id < (select coalesce(max(seq_id), 0) from ledger.mt_events)
+                """);
+            if (behind == 0 && await ScalarAsync("select count(*) from ledger.mt_event_progression where name not like 'HighWater%'") >= 3) return;
+            if (watch.Elapsed > timeout)
+                throw new TimeoutException($"{behind} projections still behind after {timeout}: {await RowsAsync("select name || ' at ' || last_seq_id from ledger.mt_event_progression")} " +
+                                           $"of {await ScalarAsync("select max(seq_id) from ledger.mt_events")}; agents {await RowsAsync("select id || ' on ' || node_id from ledger.wolverine_node_assignments")}\n" +
+                                           string.Join("\n---\n", _nodes.Select(n => n.RecentOutput())));
+            await Task.Delay(250);
+        }
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    private async Task<string> RowsAsync(string sql)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return string.Join("; ", rows);
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = new NpgsqlConnection(_postgres.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>One ledger process of the cluster, and the Wolverine node id it printed.</summary>
+    private sealed partial class Node : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly byte[] _key;
+        private readonly Queue<string> _output = new();
+
+        private Node(Process process, byte[] key, Uri address)
+        {
+            _process = process;
+            _key = key;
+            Address = address;
+        }
+
+        public Uri Address { get; }
+        public Guid NodeId { get; private set; }
+        public bool Killed { get; private set; }
+
+        public static async Task<Node> StartAsync(string connectionString, byte[] key)
+        {
+            var port = FreePort();
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(Repo.LedgerDll)! };
+            psi.ArgumentList.Add(Repo.LedgerDll);
+            psi.Environment["ConnectionStrings__Ledger"] = connectionString;
+            psi.Environment["Urls"] = $"http://127.0.0.1:{port}";
+            psi.Environment["Ledger__Cluster"] = "true";
+            psi.Environment["Ledger__Auth__SigningKey"] = Convert.ToBase64String(key);
+            psi.Environment["Ledger__SeedDemo"] = "false";
+            // A sweep slot every 5 seconds, so slots fall before, during and after the node's death.
+            psi.Environment["Ledger__SweepInterval"] = "00:00:05";
+            psi.Environment["Ledger__DataDirectory"] = Directory.CreateTempSubdirectory("ledger-node-").FullName;
+            psi.Environment["Logging__LogLevel__Default"] = "Warning";
+            psi.Environment["Logging__LogLevel__Ledger.Api.Hosting.ClusterNode"] = "Information";
+            psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            var node = new Node(Process.Start(psi)!, key, new Uri($"http://127.0.0.1:{port}"));
+            var named = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
+            void Line(string? line)
+            {
+                if (line is null) return;
+                lock (node._output)
+                {
+                    node._output.Enqueue(line);
+                    if (node._output.Count > 60) node._output.Dequeue();
+                }
+                if (NodeLine().Match(line) is { Success: true } m) named.TrySetResult(Guid.Parse(m.Groups[1].Value));
+            }
+            node._process.OutputDataReceived += (_, e) => Line(e.Data);
+            node._process.ErrorDataReceived += (_, e) => Line(e.Data);
+            node._process.BeginOutputReadLine();
+            node._process.BeginErrorReadLine();
+            try
+            {
+                node.NodeId = await named.Task.WaitAsync(TimeSpan.FromMinutes(2));
+                await node.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
+            }
+            catch
+            {
+                await node.DisposeAsync();
+                throw new InvalidOperationException("A cluster node did not start:\n" + node.RecentOutput());
+            }
+            return node;
+        }
+
+        public HttpClient Client(params string[] roles)
+        {
+            var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+            var token = LedgerAuth.CreateToken(_key, "ledger", "ledger", "cluster.test", roles, Tenancy.Default, TimeSpan.FromHours(1));
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return client;
+        }
+
+        private async Task WaitUntilReadyAsync(TimeSpan timeout)
+        {
+            using var http = new HttpClient { BaseAddress = Address };
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < timeout)
+            {
+                if (_process.HasExited) throw new InvalidOperationException($"exited with {_process.ExitCode}");
+                try
+                {
+                    if ((await http.GetAsync("/health/live")).IsSuccessStatusCode) return;
+                }
+                catch (HttpRequestException)
+                {
+                }
+                await Task.Delay(200);
+            }
+            throw new TimeoutException("not live");
+        }
+
+        /// <summary>SIGKILL: no shutdown hook runs, the node's rows stay behind as they would after a power cut.</summary>
+        public void Kill()
+        {
+            Killed = true;
+            _process.Kill();
+            _process.WaitForExit();
+        }
+
+        public string RecentOutput()
+        {
+            lock (_output) return $"node {NodeId}:\n" + string.Join('\n', _output);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync();
+            }
+            _process.Dispose();
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        [GeneratedRegex(@"Cluster node ([0-9a-fA-F-]{36}) in process")]
+        private static partial Regex NodeLine();
+    }
+}
