@@ -75,6 +75,7 @@ internal static class SeedBenchmark
         }
 
         await StatementsAsync(dataSource);
+        await SizesAsync(dataSource, 200 + results.Sum(r => r.Result.Households));
         CpuShares(calendar, Math.Min(households, 2_000));
         await AuditShareAsync(store, $"seed-{variants[0].Batch}x{variants[0].Writers}", Math.Min(households, 2_000));
         var rows = results[0].Result.Events;
@@ -142,6 +143,24 @@ internal static class SeedBenchmark
         var fold = thread.Elapsed;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"seeder CPU by stage over {events:N0} events: generating {generate.TotalMilliseconds * 1000 / events:F0} µs per event, the household fold {fold.TotalMilliseconds * 1000 / events:F0} µs"));
+    }
+
+    /// <summary>What a household costs on disk: each table of the store (with its indexes and TOAST) over the households in it.</summary>
+    private static async Task SizesAsync(NpgsqlDataSource dataSource, int households)
+    {
+        await using var sizes = dataSource.CreateCommand(
+            $"select c.relname, pg_total_relation_size(c.oid) from pg_class c join pg_namespace n on n.oid = c.relnamespace " +
+            $"where n.nspname = '{HouseholdNumbers.Schema}' and c.relkind in ('r', 'p') order by 2 desc");
+        await using var reader = await sizes.ExecuteReaderAsync();
+        var total = 0L;
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            var bytes = reader.GetInt64(1);
+            total += bytes;
+            if (bytes > 64 * 1024) lines.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetString(0)} {bytes / households:N0}"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bytes per household (table with indexes and TOAST, over {households:N0} households): {total / households:N0} in all; ") + string.Join(", ", lines));
     }
 
     /// <summary>PostgreSQL's time during the runs, by statement: the ten that took most of it.</summary>

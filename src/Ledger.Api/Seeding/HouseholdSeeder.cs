@@ -16,9 +16,9 @@ namespace Ledger.Api.Seeding;
 /// <param name="Writers">Transactions in flight at once; each writer also generates its batch, so generation runs beside the writes.</param>
 public sealed record SeedOptions(int Households, string Tenant, int Seed, int BatchSize = SeedOptions.DefaultBatchSize, int Writers = SeedOptions.DefaultWriters)
 {
-    // Measured on the 2-core machine (docs/performance.md, "Seeding"): 200 × 4 was the fastest of 50–500 × 1–4.
-    public const int DefaultBatchSize = 200;
-    public const int DefaultWriters = 4;
+    // Measured on the 2-core machine (docs/performance.md, "Seeding"): 500 × 2 was the fastest of 200–1,000 × 2–4.
+    public const int DefaultBatchSize = 500;
+    public const int DefaultWriters = 2;
 }
 
 public sealed record SeedResult(int Households, long Events, int Refusals, TimeSpan Elapsed)
@@ -31,11 +31,12 @@ public sealed record SeedResult(int Households, long Events, int Refusals, TimeS
 }
 
 /// <summary>
-/// Writes generated families (<see cref="FamilyGenerator"/>) as the API would have recorded them, in bulk: each household's
-/// whole stream is started in one go, a batch of households per transaction, several transactions at once. The events
-/// carry what a real write gives them (sealed personal data with new keys, actor, operation, reason, correlation and
-/// causation ids, the recorded instant of their command), and go through Marten's ordinary append, so the inline household
-/// view and audit trail are built inside the same <c>SaveChangesAsync</c> as for any write.
+/// Writes generated families (<see cref="FamilyGenerator"/>) as the API would have recorded them, in bulk: a batch of
+/// households per writer, several writers at once. The events carry what a real write gives them (sealed personal data
+/// with new keys, actor, operation, reason, correlation and causation ids, the recorded instant of their command). Each
+/// batch is two transactions: its events by Marten's bulk append (COPY), then what every inline projection of the store
+/// (household view and sweep row, audit trail, any added later) makes of the same streams, applied by the projections'
+/// own code to a session and saved with the person keys (docs/decisions/0012-bulk-seeding.md).
 /// </summary>
 public sealed class HouseholdSeeder(IDocumentStore store, HouseholdNumbers numbers, BusinessCalendar calendar)
 {
