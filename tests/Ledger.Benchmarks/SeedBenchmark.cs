@@ -43,15 +43,22 @@ internal static class SeedBenchmark
         }
         if (variants.Count == 0) variants.Add((SeedOptions.DefaultBatchSize, SeedOptions.DefaultWriters));
 
-        await using var postgres = await EmbeddedPostgres.StartThrowawayAsync();
+        // pg_stat_statements loaded: where PostgreSQL's time goes is printed after the runs.
+        await using var postgres = await EmbeddedPostgres.StartThrowawayAsync(new Dictionary<string, string>
+        {
+            ["shared_preload_libraries"] = "pg_stat_statements",
+            ["pg_stat_statements.track_utility"] = "on",
+        });
         var dataSource = LedgerSetup.DataSource(postgres.ConnectionString);
         var calendar = new BusinessCalendar(SystemClock.Instance, new ConfigurationBuilder().Build());
         using var store = new DocumentStore(LedgerSetup.ConfigureStore(new StoreOptions(), postgres.ConnectionString, SystemClock.Instance));
+        await using (var extension = dataSource.CreateCommand("create extension if not exists pg_stat_statements")) await extension.ExecuteNonQueryAsync();
         var seeder = new HouseholdSeeder(store, new HouseholdNumbers(dataSource), calendar);
         Console.WriteLine($"{Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the start");
 
         // Warm-up: schema, JIT and the connection pool, so the first variant is not charged for them.
         await seeder.SeedAsync(new SeedOptions(200, "warm-up", Seed: 1), null, CancellationToken.None);
+        await using (var reset = dataSource.CreateCommand("select pg_stat_statements_reset()")) await reset.ExecuteNonQueryAsync();
         var results = new List<(string Name, SeedResult Result)>();
         foreach (var (batch, writers) in variants)
         {
@@ -67,6 +74,9 @@ internal static class SeedBenchmark
             results.Add(($"{batch}x{writers}", result));
         }
 
+        await StatementsAsync(dataSource);
+        await SizesAsync(dataSource, 200 + results.Sum(r => r.Result.Households));
+        CpuShares(calendar, Math.Min(households, 2_000));
         await AuditShareAsync(store, $"seed-{variants[0].Batch}x{variants[0].Writers}", Math.Min(households, 2_000));
         var rows = results[0].Result.Events;
         var baseline = await BulkInsertAsync(dataSource, rows);
@@ -115,6 +125,54 @@ internal static class SeedBenchmark
         if (counted == 0) return;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"audit trail projection alone: {cpu.TotalMilliseconds * 1000 / counted:F0} µs CPU per event over {counted:N0} events (rows queued, not written)"));
+    }
+
+    /// <summary>The seeder's CPU by stage, on one thread: generating the stories, then folding them as the household view does.</summary>
+    private static void CpuShares(BusinessCalendar calendar, int households)
+    {
+        var thread = System.Diagnostics.Stopwatch.StartNew();
+        var families = Enumerable.Range(0, households).Select(i => Ledger.Domain.Seeding.FamilyGenerator.Generate(2, i, "cpu", $"H{i}", calendar.Zone)).ToList();
+        var generate = thread.Elapsed;
+        var events = families.Sum(f => (long)f.EventCount);
+        thread.Restart();
+        foreach (var family in families)
+        {
+            Ledger.Domain.Households.Household? state = null;
+            foreach (var e in family.Events) state = Ledger.Domain.Households.Household.Next(state, e);
+        }
+        var fold = thread.Elapsed;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"seeder CPU by stage over {events:N0} events: generating {generate.TotalMilliseconds * 1000 / events:F0} µs per event, the household fold {fold.TotalMilliseconds * 1000 / events:F0} µs"));
+    }
+
+    /// <summary>What a household costs on disk: each table of the store (with its indexes and TOAST) over the households in it.</summary>
+    private static async Task SizesAsync(NpgsqlDataSource dataSource, int households)
+    {
+        await using var sizes = dataSource.CreateCommand(
+            $"select c.relname, pg_total_relation_size(c.oid) from pg_class c join pg_namespace n on n.oid = c.relnamespace " +
+            $"where n.nspname = '{HouseholdNumbers.Schema}' and c.relkind in ('r', 'p') order by 2 desc");
+        await using var reader = await sizes.ExecuteReaderAsync();
+        var total = 0L;
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            var bytes = reader.GetInt64(1);
+            total += bytes;
+            if (bytes > 64 * 1024) lines.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetString(0)} {bytes / households:N0}"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bytes per household (table with indexes and TOAST, over {households:N0} households): {total / households:N0} in all; ") + string.Join(", ", lines));
+    }
+
+    /// <summary>PostgreSQL's time during the runs, by statement: the ten that took most of it.</summary>
+    private static async Task StatementsAsync(NpgsqlDataSource dataSource)
+    {
+        await using var top = dataSource.CreateCommand(
+            "select calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) from pg_stat_statements " +
+            "where query not like '%pg_stat_statements%' order by total_exec_time desc limit 10");
+        await using var reader = await top.ExecuteReaderAsync();
+        Console.WriteLine("PostgreSQL time by statement (calls, ms):");
+        while (await reader.ReadAsync())
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {reader.GetInt64(0),9:N0} {reader.GetDouble(1),10:N0}  {reader.GetString(2)}"));
     }
 
     private static string Line(string name, long rows, double seconds) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Ledger.Api.Hosting;
 using Ledger.Api.Households;
 using Ledger.Api.Privacy;
@@ -15,9 +16,9 @@ namespace Ledger.Api.Seeding;
 /// <param name="Writers">Transactions in flight at once; each writer also generates its batch, so generation runs beside the writes.</param>
 public sealed record SeedOptions(int Households, string Tenant, int Seed, int BatchSize = SeedOptions.DefaultBatchSize, int Writers = SeedOptions.DefaultWriters)
 {
-    // Measured on the 2-core machine (docs/performance.md, "Seeding"): 200 × 4 was the fastest of 50–500 × 1–4.
-    public const int DefaultBatchSize = 200;
-    public const int DefaultWriters = 4;
+    // Measured on the 2-core machine (docs/performance.md, "Seeding"): 500 × 2 was the fastest of 200–1,000 × 2–4.
+    public const int DefaultBatchSize = 500;
+    public const int DefaultWriters = 2;
 }
 
 public sealed record SeedResult(int Households, long Events, int Refusals, TimeSpan Elapsed)
@@ -30,11 +31,12 @@ public sealed record SeedResult(int Households, long Events, int Refusals, TimeS
 }
 
 /// <summary>
-/// Writes generated families (<see cref="FamilyGenerator"/>) as the API would have recorded them, in bulk: each household's
-/// whole stream is started in one go, a batch of households per transaction, several transactions at once. The events
-/// carry what a real write gives them (sealed personal data with new keys, actor, operation, reason, correlation and
-/// causation ids, the recorded instant of their command), and go through Marten's ordinary append, so the inline household
-/// view and audit trail are built inside the same <c>SaveChangesAsync</c> as for any write.
+/// Writes generated families (<see cref="FamilyGenerator"/>) as the API would have recorded them, in bulk: a batch of
+/// households per writer, several writers at once. The events carry what a real write gives them (sealed personal data
+/// with new keys, actor, operation, reason, correlation and causation ids, the recorded instant of their command). Each
+/// batch is two transactions: its events by Marten's bulk append (COPY), then what every inline projection of the store
+/// (household view and sweep row, audit trail, any added later) makes of the same streams, applied by the projections'
+/// own code to a session and saved with the person keys (docs/decisions/0012-bulk-seeding.md).
 /// </summary>
 public sealed class HouseholdSeeder(IDocumentStore store, HouseholdNumbers numbers, BusinessCalendar calendar)
 {
@@ -104,15 +106,46 @@ public sealed class HouseholdSeeder(IDocumentStore store, HouseholdNumbers numbe
     private async Task WriteAsync(string tenant, IReadOnlyList<SeededFamily> families, CancellationToken ct)
     {
         await using var session = store.LightweightSession(tenant);
-        // Household ids follow from the seed, so a seed seeded twice meets its own households. Asked first: a commit that
-        // fails on the stream ids would leave Marten's tombstone events for the sequence numbers it had reserved.
+        // Household ids follow from the seed, so a seed seeded twice meets its own households: asked first, so nothing of
+        // the batch is written.
         var ids = families.Select(f => f.HouseholdId).ToArray();
         if (await session.Query<Household>().Where(h => h.Id.IsOneOf(ids)).AnyAsync(ct))
             throw new AlreadySeededException(tenant);
-        foreach (var family in families)
-            session.Events.StartStream<Household>(family.HouseholdId, Stream(session, family));
+        var streams = families.Select(family =>
+        {
+            var stream = StreamAction.Start(family.HouseholdId, [.. Stream(session, family)]);
+            stream.AggregateType = typeof(Household);
+            return stream;
+        }).ToList();
+
+        // The events by COPY (Marten's bulk append: versions 1..n, sequences drawn from the store's sequence, stream rows).
+        // One batch at a time: the daemon's high-water mark is moved to the batch's last sequence as it commits, so a
+        // batch with lower sequences committing later could be passed over by the async registers.
+        await _appending.WaitAsync(ct);
+        try
+        {
+            await store.BulkInsertEventsAsync(tenant, streams, EventsPerCopy, ct);
+        }
+        finally
+        {
+            _appending.Release();
+        }
+
+        // Then, in the second transaction, what the inline projections store for these streams, computed by the projections
+        // themselves exactly as a SaveChangesAsync appending them would have run them (household view and its sweep row,
+        // audit trail, and any inline projection registered later), with the person keys the sealing made.
+        foreach (var projection in _inline.Value) await projection.ApplyAsync(session, streams, ct);
         await session.SaveChangesAsync(ct);
     }
+
+    /// <summary>Households are written a batch at a time; a COPY takes this many events at most.</summary>
+    private const int EventsPerCopy = 10_000;
+
+    private readonly SemaphoreSlim _appending = new(1, 1);
+
+    /// <summary>Every inline projection of the store, in the order the store registered them (the audit trail after the household view).</summary>
+    private readonly Lazy<IReadOnlyList<IInlineProjection<IDocumentOperations>>> _inline = new(() =>
+        ((StoreOptions)store.Options).Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Inline).Select(p => p.BuildForInline()).ToList());
 
     /// <summary>The household's events sealed and stamped command by command, as each command's write would have done.</summary>
     private static List<IEvent> Stream(IDocumentSession session, SeededFamily family)
@@ -127,6 +160,7 @@ public sealed class HouseholdSeeder(IDocumentStore store, HouseholdNumbers numbe
             foreach (var data in PersonalDataVault.Protect(session, family.HouseholdId, command.Events, command.RecordedAt, keys, keys))
             {
                 var e = session.Events.BuildEvent(data);
+                e.StreamId = family.HouseholdId;
                 // Set on the event, Marten keeps them (it fills only what is missing from the session).
                 e.Timestamp = recordedAt;
                 e.UserName = Actor;

@@ -25,7 +25,7 @@ public sealed class SeedInput : NetCoreInput
     public string WritersFlag { get; set; } = SeedOptions.DefaultWriters.ToString(CultureInfo.InvariantCulture);
 }
 
-[Description("Generate realistic households through the domain's decisions and write them in bulk (load tests, demos)", Name = "seed")]
+[Description("Generate realistic households through the domain's decisions and write them in bulk (load tests, demos; not beside live writes)", Name = "seed")]
 public sealed class SeedCommand : JasperFxAsyncCommand<SeedInput>
 {
     public override async Task<bool> Execute(SeedInput input)

@@ -118,6 +118,84 @@ public sealed class SeedCliTests(LedgerFixture fixture) : CliTest(fixture)
         }
     }
 
+    [Fact]
+    public async Task Every_row_the_bulk_seed_stores_is_the_row_the_ordinary_append_stores_for_the_same_events()
+    {
+        var bulk = await NewDatabaseAsync();
+        var ordinary = await NewDatabaseAsync();
+        var calendar = new BusinessCalendar(SystemClock.Instance, new ConfigurationBuilder().Build());
+        using (var store = new DocumentStore(LedgerSetup.ConfigureStore(new StoreOptions(), bulk, SystemClock.Instance)))
+        {
+            // Small batches and several writers, so the households span several COPYs and transactions.
+            var seeded = await new HouseholdSeeder(store, new HouseholdNumbers(LedgerSetup.DataSource(bulk)), calendar)
+                .SeedAsync(new SeedOptions(40, Tenant, Seed: 5, BatchSize: 7, Writers: 3), null, CancellationToken.None);
+            Assert.Equal(40, seeded.Households);
+        }
+
+        // The same events, keys, ids and metadata appended to the other database through a session (Marten's Quick append,
+        // every inline projection run by SaveChangesAsync), a household at a time in the order of their global sequence.
+        using (var source = new DocumentStore(LedgerSetup.ConfigureStore(new StoreOptions(), bulk, SystemClock.Instance)))
+        using (var target = new DocumentStore(LedgerSetup.ConfigureStore(new StoreOptions(), ordinary, SystemClock.Instance)))
+        {
+            await target.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            await using var query = source.QuerySession(Tenant);
+            var keys = await query.Query<PersonKey>().ToListAsync();
+            var firsts = await query.Events.QueryAllRawEvents().Where(e => e.Version == 1).OrderBy(e => e.Sequence).ToListAsync();
+            foreach (var first in firsts)
+            {
+                await using var session = target.LightweightSession(Tenant);
+                var events = (await query.Events.FetchStreamAsync(first.StreamId)).Select(stored =>
+                {
+                    var e = session.Events.BuildEvent(stored.Data);
+                    e.Id = stored.Id;
+                    e.Timestamp = stored.Timestamp;
+                    e.UserName = stored.UserName;
+                    e.CorrelationId = stored.CorrelationId;
+                    e.CausationId = stored.CausationId;
+                    foreach (var (name, value) in stored.Headers!) e.SetHeader(name, value);
+                    return e;
+                }).ToArray();
+                session.Events.StartStream<Household>(first.StreamId, events);
+                foreach (var key in keys.Where(k => k.HouseholdId == first.StreamId)) session.Insert(key);
+                await session.SaveChangesAsync();
+            }
+        }
+
+        // Every table that holds a tenant's rows (events, streams, and every document: household view, audit trail, person
+        // keys, sweep index, and whatever inline projection is added), row for row, leaving out only what each write
+        // stamps afresh: Marten's document version and modification time, and a stream row's creation instants.
+        var bulkRows = await RowsAsync(bulk);
+        var ordinaryRows = await RowsAsync(ordinary);
+        Assert.Equal(ordinaryRows.Keys, bulkRows.Keys);
+        foreach (var table in new[] { "mt_events", "mt_streams", "mt_doc_household", "mt_doc_auditentry", "mt_doc_personkey", "mt_doc_sweepdue" })
+            Assert.True(bulkRows[table].Count > 0, table);
+        foreach (var (table, rows) in ordinaryRows)
+            Assert.True(rows.SequenceEqual(bulkRows[table]), $"{table} differs: first bulk row not stored by the ordinary append: {bulkRows[table].Except(rows).FirstOrDefault()}");
+    }
+
+    private static async Task<SortedDictionary<string, List<string>>> RowsAsync(string connectionString)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var tables = new List<string>();
+        await using (var list = dataSource.CreateCommand(
+            $"select table_name from information_schema.columns where table_schema = '{HouseholdNumbers.Schema}' and column_name = 'tenant_id' and table_name not like 'mt_doc_deadletter%' order by 1"))
+        await using (var reader = await list.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        var rows = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var table in tables)
+        {
+            rows[table] = [];
+            await using var select = dataSource.CreateCommand(
+                $"select (to_jsonb(t) - array['mt_version', 'mt_last_modified', 'timestamp', 'created'])::text as row from {HouseholdNumbers.Schema}.{table} t order by 1");
+            // mt_events keeps its own "timestamp": the recorded instant, compared below as part of the event.
+            if (table == "mt_events")
+                select.CommandText = $"select (to_jsonb(t) - array['mt_version', 'mt_last_modified'])::text from {HouseholdNumbers.Schema}.{table} t order by 1";
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) rows[table].Add(reader.GetString(0));
+        }
+        return rows;
+    }
+
     [Theory]
     [InlineData("--households", "0")]
     [InlineData("--households", "-5")]
