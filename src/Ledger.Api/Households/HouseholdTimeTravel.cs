@@ -1,9 +1,11 @@
+using System.Linq.Expressions;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Ledger.Api.Privacy;
 using Ledger.Domain.Households;
 using Marten;
 using Marten.Events.Projections;
+using Marten.Linq.MatchesSql;
 using Marten.Schema;
 using NodaTime;
 
@@ -120,9 +122,9 @@ public sealed class HouseholdSnapshotProjection : IProjection
 
 /// <summary>
 /// Time travel from the snapshots: the nearest copy at or before the point asked for, then only the events after it,
-/// folded by Marten's own <c>AggregateStreamAsync</c> from that state (the projection's fold, so the answer is the full
-/// fold's). Two round trips whatever the stream's length: the household, its copy and its people's keys in one batch,
-/// then the events after the copy. A household written before snapshots existed has no copy and is folded whole.
+/// folded by the domain's own step (<see cref="HouseholdSnapshots.Forward"/>, the projection's fold), so the answer is
+/// the full fold's. One round trip whatever the stream's length: the household, its copy, the events from the copy on and
+/// its people's keys in one batch. A household written before snapshots existed has no copy and is folded whole.
 /// </summary>
 public static class HouseholdTimeTravel
 {
@@ -134,40 +136,74 @@ public static class HouseholdTimeTravel
         return opts;
     }
 
-    /// <summary>A household then and now: <see cref="Then"/> null when the point asked for is before it was opened.</summary>
-    public sealed record Travelled(Household Current, Household? Then);
+    /// <summary>
+    /// A household's number and version now, and the household then: <see cref="Then"/> null when the point asked for is
+    /// before it was opened.
+    /// </summary>
+    public sealed record Travelled(string Number, long Version, Household? Then);
+
+    /// <summary>What time travel needs of the stored household: not the whole document, only that it exists and where it is.</summary>
+    public sealed class Stamp
+    {
+        public string Number { get; set; } = "";
+        public long Version { get; set; }
+    }
+
+    /// <summary>
+    /// Where time travel stops, said three ways: which copies are usable (LINQ, and SQL for the events' statement,
+    /// whose parameter is <paramref name="Bound"/>) and which events count.
+    /// </summary>
+    private sealed record Cut(
+        Expression<Func<HouseholdSnapshot, bool>> Copies, string CopiesSql, object Bound, Expression<Func<IEvent, bool>> Events);
 
     /// <summary>The household as the ledger knew it at <paramref name="knownAt"/>, personal data revealed; null if unknown.</summary>
     public static Task<Travelled?> KnownAtAsync(IQuerySession session, string idOrNumber, Instant knownAt, CancellationToken ct)
     {
         var at = knownAt.ToDateTimeOffset();
-        return TravelAsync(session, idOrNumber, s => s.RecordedAt <= at, (id, from) =>
-            session.Events.AggregateStreamAsync(id, timestamp: at, state: from?.Household, fromVersion: from is null ? 0 : from.Version + 1, token: ct), ct);
+        return TravelAsync(session, idOrNumber, new Cut(s => s.RecordedAt <= at, "s.recorded_at <= ?", at, e => e.Timestamp <= at), ct);
     }
 
     /// <summary>The household right after <paramref name="version"/>, personal data revealed; null if unknown.</summary>
-    /// <remarks>Version beyond the stream: <see cref="Travelled.Then"/> is null.</remarks>
+    /// <remarks>A version beyond the stream gives the household as it is now: compare with <see cref="Travelled.Version"/>.</remarks>
     public static Task<Travelled?> AtVersionAsync(IQuerySession session, string idOrNumber, long version, CancellationToken ct) =>
-        TravelAsync(session, idOrNumber, s => s.Version <= version, (id, from) =>
-            session.Events.AggregateStreamAsync(id, version: version, state: from?.Household, fromVersion: from is null ? 0 : from.Version + 1, token: ct), ct);
+        TravelAsync(session, idOrNumber, new Cut(s => s.Version <= version, "s.version <= ?", version, e => e.Version <= version), ct);
 
-    private static async Task<Travelled?> TravelAsync(
-        IQuerySession session, string idOrNumber, System.Linq.Expressions.Expression<Func<HouseholdSnapshot, bool>> usable,
-        Func<Guid, HouseholdSnapshot?, Task<Household?>> foldFrom, CancellationToken ct)
+    private static async Task<Travelled?> TravelAsync(IQuerySession session, string idOrNumber, Cut cut, CancellationToken ct)
     {
         if (!Guid.TryParse(idOrNumber, out var id))
         {
             if (await ReadHousehold.FindAsync(session, idOrNumber, ct) is not { } found) return null;
             id = found.Id;
         }
+        var snapshots = session.DocumentStore.Options.Schema.For<HouseholdSnapshot>();
         var batch = session.CreateBatchQuery();
-        var loading = batch.Load<Household>(id);
-        var nearest = batch.Query<HouseholdSnapshot>().Where(s => s.HouseholdId == id).Where(usable).OrderByDescending(s => s.Version).FirstOrDefault();
+        var loading = batch.Query<Household>().Where(h => h.Id == id).Select(h => new Stamp { Number = h.Number, Version = h.Version }).FirstOrDefault();
+        var nearest = batch.Query<HouseholdSnapshot>().Where(s => s.HouseholdId == id).Where(cut.Copies).OrderByDescending(s => s.Version).FirstOrDefault();
+        // From the copy's own event on, found by the same rule in the same statement: the first event then says which
+        // copy that statement saw, in case a write stored a newer one between the two statements.
+        var events = batch.Query<IEvent>().Where(e => e.StreamId == id).Where(cut.Events)
+            .Where(e => e.MatchesSql(
+                $"version >= coalesce((select max(s.version) from {snapshots} as s where s.tenant_id = ? and s.household_id = ? and {cut.CopiesSql}), 1)",
+                session.TenantId, id, cut.Bound))
+            .OrderBy(e => e.Version).ToList();
         var keys = PersonalDataVault.KeysCreatedIn(batch, id);
         await batch.Execute(ct);
         if (await loading is not { } current) return null;
-        var then = await foldFrom(id, await nearest);
-        return new Travelled(current, then is null ? null : (await PersonalDataVault.RevealWithKeysAsync(session, then, await keys, ct)).Household);
+
+        var (copy, after) = (await nearest, await events);
+        var then = after.Count == 0 && copy is null ? null
+            : after.Count > 0 && after[0].Version == (copy?.Version ?? 1)
+                ? HouseholdSnapshots.Forward(copy?.Household, after.Where(e => e.Version > (copy?.Version ?? 0)).Select(e => (e.Version, e.Data)))
+                : await FoldOnAsync(session, id, copy, cut, ct);
+        return new Travelled(current.Number, current.Version, then is null ? null : (await PersonalDataVault.RevealWithKeysAsync(session, then, await keys, ct)).Household);
+    }
+
+    /// <summary>The rare second round trip, when the two statements saw different copies: the events after the copy found.</summary>
+    private static async Task<Household?> FoldOnAsync(IQuerySession session, Guid id, HouseholdSnapshot? copy, Cut cut, CancellationToken ct)
+    {
+        var after = await session.Events.QueryAllRawEvents().Where(e => e.StreamId == id && e.Version > (copy == null ? 0 : copy.Version)).Where(cut.Events)
+            .OrderBy(e => e.Version).ToListAsync(ct);
+        return HouseholdSnapshots.Forward(copy?.Household, after.Select(e => (e.Version, e.Data)));
     }
 
     /// <summary>The household's fold at <paramref name="version"/>, sealed, from the nearest stored copy (for rebuilds).</summary>

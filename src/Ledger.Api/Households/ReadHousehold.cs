@@ -131,7 +131,7 @@ public static class ReadHousehold
         var travelled = await HouseholdTimeTravel.KnownAtAsync(session, householdId, instant, ct);
         if (travelled is null) return Problems.UnknownHousehold();
         return travelled.Then is not { } then
-            ? Problems.UnknownHousehold($"Household {travelled.Current.Number} was not yet recorded at {LedgerJson.Format(instant)}.")
+            ? Problems.UnknownHousehold($"Household {travelled.Number} was not yet recorded at {LedgerJson.Format(instant)}.")
             : View(http, then, date, instant);
     }
 
@@ -156,10 +156,10 @@ public static class ReadHousehold
 
         var travelled = await HouseholdTimeTravel.AtVersionAsync(session, householdId, v, ct);
         if (travelled is null) return Problems.UnknownHousehold();
-        return travelled is { Then: { } then } && v <= travelled.Current.Version
+        return travelled is { Then: { } then } && v <= travelled.Version
             ? View(http, then, date, null)
             : Problems.Of(StatusCodes.Status404NotFound, "UnknownVersion", "Not found.",
-                $"Household {travelled.Current.Number} is at version {travelled.Current.Version}; there is no version {v}.");
+                $"Household {travelled.Number} is at version {travelled.Version}; there is no version {v}.");
     }
 
     /// <summary>
