@@ -232,9 +232,9 @@ internal static class ReadBenchmark
     /// Households of each stream length, built through the API (opened, then the holder's marketing consent given and
     /// withdrawn in turn: each call one event, the view staying the size of a family), then measured one request at a
     /// time, the four reads interleaved, after a warm-up (Marten's fold is slow for its first calls). Time travel is asked
-    /// for the point just before the last event (knownAt its instant less a microsecond, history/{length - 1}): with a
-    /// snapshot every 100 events and lengths that are multiples of 100, the worst case, 99 events folded after the copy.
-    /// Marten's fold is of the same instant.
+    /// for the point just before the last event (knownAt its instant less a microsecond, history/{length - 1}): with
+    /// lengths that are multiples of the snapshot interval, the worst case, the interval less one event folded after the
+    /// copy. Marten's fold is of the same instant.
     /// </summary>
     private static async Task TimeTravelAsync(LedgerHost ledger, IDocumentStore store, NpgsqlDataSource admin, Options o)
     {

@@ -23,6 +23,8 @@ public sealed class TimeTravelTests(LedgerFixture fixture) : LedgerTest(fixture)
 {
     private const string On = "2025-06-15";
 
+    private const long N = HouseholdSnapshots.Every;
+
     private IDocumentStore Store => Fixture.Host.Services.GetRequiredService<IDocumentStore>();
 
     /// <summary>
@@ -95,16 +97,16 @@ public sealed class TimeTravelTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
-    public async Task A_250_event_household_answers_known_at_and_replay_as_Martens_full_fold_on_both_sides_of_each_snapshot()
+    public async Task A_household_of_two_and_a_half_intervals_answers_known_at_and_replay_as_Martens_full_fold_on_both_sides_of_each_snapshot()
     {
-        var (household, _, _) = await HouseholdAsync(250);
+        var (household, _, _) = await HouseholdAsync(2 * N + N / 2);
 
         var snapshots = await SnapshotsAsync(household);
-        Assert.Equal([100L, 200L], snapshots.Select(s => s.Version));
+        Assert.Equal([N, 2 * N], snapshots.Select(s => s.Version));
         var events = await EventsAsync(household);
         Assert.All(snapshots, s => Assert.Equal(events[(int)s.Version - 1].Timestamp, s.RecordedAt));
         await AssertEveryAnswerIsMartensAsync(household,
-            [1, 2, 3, 50, 98, 99, 100, 101, 102, 150, 199, 200, 201, 202, 249, 250]);
+            [1, 2, 3, N / 2, N - 2, N - 1, N, N + 1, N + 2, N + N / 2, 2 * N - 1, 2 * N, 2 * N + 1, 2 * N + 2, 2 * N + N / 2 - 1, 2 * N + N / 2]);
     }
 
     [Fact]
@@ -127,21 +129,40 @@ public sealed class TimeTravelTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
+    public async Task A_write_of_several_events_that_steps_over_a_multiple_leaves_one_snapshot_at_its_last_version()
+    {
+        var (household, holder, _) = await HouseholdAsync(N - 1);
+
+        Fixture.Clock.Advance(Duration.FromMinutes(1));
+        var issued = await Api.Post($"/households/{household}/policies", new
+        {
+            category = "medical", productCode = "MED-FAMILY", policyholderId = holder, termStart = "2025-01-01", termEnd = "2025-12-31",
+            insured = new[] { new { personId = holder, annualPremium = 1825m } },
+        });
+        Assert.Equal(201, issued.Code);
+        var after = (await Api.Get($"/households/{household}")).Long("version");
+        Assert.True(after > N, $"the policy's events end at version {after}");
+
+        Assert.Equal([after], (await SnapshotsAsync(household)).Select(s => s.Version));
+        await AssertEveryAnswerIsMartensAsync(household, [N - 1, N, after - 1, after]);
+    }
+
+    [Fact]
     public async Task A_household_written_before_snapshots_existed_is_folded_whole_and_answers_the_same()
     {
-        var (household, _, _) = await HouseholdAsync(130);
+        var (household, _, _) = await HouseholdAsync(N + 30);
         await DeleteSnapshotsAsync(household);
 
-        await AssertEveryAnswerIsMartensAsync(household, [1, 2, 99, 100, 101, 130]);
+        await AssertEveryAnswerIsMartensAsync(household, [1, 2, N - 1, N, N + 1, N + 30]);
     }
 
     [Fact]
     public async Task After_erasure_every_as_of_answer_from_a_snapshot_shows_the_person_erased()
     {
-        var (household, holder, spouse) = await HouseholdAsync(110);
+        var (household, holder, spouse) = await HouseholdAsync(N + 10);
         var daughter = (await Api.Post($"/households/{household}/members",
             new { name = "李小红", dateOfBirth = "2010-03-01", relationship = "child", effectiveDate = "2024-06-01", idNumber = "110101201003010021" })).Id("personId");
-        await WriteUntilAsync(household, holder, spouse, 205);
+        await WriteUntilAsync(household, holder, spouse, 2 * N + 5);
         var beforeErasure = Fixture.Clock.GetCurrentInstant();
         var remembered = await Api.Get($"/households/{household}/coverage?on={On}&knownAt={LedgerJson.Format(beforeErasure)}");
         Assert.Contains("李小红", remembered.Raw);
@@ -152,12 +173,12 @@ public sealed class TimeTravelTests(LedgerFixture fixture) : LedgerTest(fixture)
             await scope.ServiceProvider.GetRequiredService<IMessageBus>().InvokeAsync<SweepResult>(new RunSweep(new LocalDate(2025, 6, 15)));
         Assert.Contains(await EventsAsync(household), e => e.Data is PersonalDataShredded);
 
-        Assert.Equal([100L, 200L], (await SnapshotsAsync(household)).Select(s => s.Version));
+        Assert.Equal([N, 2 * N], (await SnapshotsAsync(household)).Select(s => s.Version));
         foreach (var path in new[]
                  {
                      $"coverage?on={On}&knownAt={LedgerJson.Format(beforeErasure)}",
                      $"coverage?on={On}&knownAt={LedgerJson.Format(Fixture.Clock.GetCurrentInstant())}",
-                     $"history/112?on={On}", $"history/200?on={On}", $"history/201?on={On}",
+                     $"history/{N + 12}?on={On}", $"history/{2 * N}?on={On}", $"history/{2 * N + 1}?on={On}",
                  })
         {
             var answer = await Api.Get($"/households/{household}/{path}");
@@ -173,9 +194,9 @@ public sealed class TimeTravelTests(LedgerFixture fixture) : LedgerTest(fixture)
     [Fact]
     public async Task Rebuilding_the_snapshot_projection_writes_the_same_snapshots_again()
     {
-        var (household, _, _) = await HouseholdAsync(230);
+        var (household, _, _) = await HouseholdAsync(2 * N + 30);
         var before = (await SnapshotsAsync(household)).Select(s => (s.Version, s.RecordedAt, JsonSerializer.Serialize(s.Household, LedgerJson.Options))).ToList();
-        Assert.Equal([100L, 200L], before.Select(s => s.Version));
+        Assert.Equal([N, 2 * N], before.Select(s => s.Version));
         await DeleteSnapshotsAsync(household);
 
         using (var daemon = await Store.BuildProjectionDaemonAsync())
@@ -183,7 +204,7 @@ public sealed class TimeTravelTests(LedgerFixture fixture) : LedgerTest(fixture)
 
         var after = (await SnapshotsAsync(household)).Select(s => (s.Version, s.RecordedAt, JsonSerializer.Serialize(s.Household, LedgerJson.Options))).ToList();
         Assert.Equal(before, after);
-        await AssertEveryAnswerIsMartensAsync(household, [99, 100, 101, 200, 230]);
+        await AssertEveryAnswerIsMartensAsync(household, [N - 1, N, N + 1, 2 * N, 2 * N + 30]);
     }
 
     private async Task DeleteSnapshotsAsync(Guid household)

@@ -99,10 +99,10 @@ public class HouseholdSnapshotTests
     [Fact]
     public void GivenWritesOfOneEvent_ThenACopyIsDueAtEachMultiple_AndAWriteSteppingOverAMultipleLeavesOneCopyAtItsEnd()
     {
-        Assert.Equal([100L, 200L, 300L], Enumerable.Range(1, 350).Select(v => (long)v).Where(v => HouseholdSnapshots.Due(v, v)).ToArray());
-        Assert.True(HouseholdSnapshots.Due(98, 102));
-        Assert.False(HouseholdSnapshots.Due(101, 199));
-        Assert.True(HouseholdSnapshots.Due(1, 250)); // one copy, at 250, for a write of 250 events
-        Assert.False(HouseholdSnapshots.Due(1, 99));
+        Assert.Equal([100L, 200L, 300L], Enumerable.Range(1, 350).Select(v => (long)v).Where(v => HouseholdSnapshots.Due(v, v, 100)).ToArray());
+        Assert.True(HouseholdSnapshots.Due(98, 102, 100));
+        Assert.False(HouseholdSnapshots.Due(101, 199, 100));
+        Assert.True(HouseholdSnapshots.Due(1, 250, 100)); // one copy, at 250, for a write of 250 events
+        Assert.False(HouseholdSnapshots.Due(1, 99, 100));
     }
 }
