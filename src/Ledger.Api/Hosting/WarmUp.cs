@@ -106,7 +106,7 @@ public sealed class WarmUp(IServiceProvider services, DemoDataSeeder demo, ILogg
                     var view = CoverageView.Of(await Ledger.Api.Privacy.PersonalDataVault.RevealAsync(session, household, ct) ?? household, calendar.Today, null);
                     System.Text.Json.JsonSerializer.Serialize(view, LedgerJson.Options);
                 }
-                await session.Events.AggregateStreamAsync<Household>(householdId, timestamp: calendar.Now.ToDateTimeUtc(), token: ct);
+                await HouseholdTimeTravel.KnownAtAsync(session, householdId.ToString(), calendar.Now, ct);
                 foreach (var e in await session.Events.FetchStreamAsync(householdId, token: ct))
                     System.Text.Json.JsonSerializer.Serialize(HistoryEntry.From(e), LedgerJson.Options);
                 await session.Query<Ledger.Api.Audit.AuditEntry>().Where(a => a.HouseholdId == householdId).ToListAsync(ct);

@@ -25,6 +25,8 @@ public static class HouseholdsFeature
     {
         opts.Events.MapEventTypes(StoredEvents);
         opts.Projections.Add(new HouseholdProjection(), ProjectionLifecycle.Inline);
+        // After the view: the snapshots copy the household it has just folded (time travel, HouseholdTimeTravel.cs).
+        opts.AddHouseholdSnapshots();
         // The sweep's index of due households, kept by the household projection's side effect.
         Policies.SweepIndex.Configure(opts);
         opts.Schema.For<Household>().Duplicate(h => h.Number, configure: index => index.IsUnique = true);

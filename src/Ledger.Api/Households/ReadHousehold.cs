@@ -127,14 +127,12 @@ public static class ReadHousehold
 
         if (known is not { } instant)
             return await FindRevealedAsync(session, householdId, ct) is { } revealed ? View(http, revealed, date, null) : Problems.UnknownHousehold();
-        var current = await FindAsync(session, householdId, ct);
-        if (current is null) return Problems.UnknownHousehold();
-
-        // Bitemporal: fold only the events recorded by `knownAt`, then evaluate on `on`.
-        var then = await session.Events.AggregateStreamAsync<Household>(current.Id, timestamp: instant.ToDateTimeOffset(), token: ct);
-        return then is null
-            ? Problems.UnknownHousehold($"Household {current.Number} was not yet recorded at {LedgerJson.Format(instant)}.")
-            : View(http, (await PersonalDataVault.RevealAsync(session, then, ct))!, date, instant);
+        // Bitemporal: fold only the events recorded by `knownAt` (from the nearest snapshot), then evaluate on `on`.
+        var travelled = await HouseholdTimeTravel.KnownAtAsync(session, householdId, instant, ct);
+        if (travelled is null) return Problems.UnknownHousehold();
+        return travelled.Then is not { } then
+            ? Problems.UnknownHousehold($"Household {travelled.Number} was not yet recorded at {LedgerJson.Format(instant)}.")
+            : View(http, then, date, instant);
     }
 
     private static async Task<IResult> HistoryAsync(HttpContext http, IDocumentStore store, string householdId, CancellationToken ct)
@@ -156,13 +154,12 @@ public static class ReadHousehold
         if (!long.TryParse(version, out var v) || v < 1) errors.Add(new("version", $"'{version}' is not a version (1, 2, ...)"));
         if (errors.Count > 0) return Problems.Validation(errors);
 
-        var current = await FindAsync(session, householdId, ct);
-        if (current is null) return Problems.UnknownHousehold();
-        if (v > current.Version)
-            return Problems.Of(StatusCodes.Status404NotFound, "UnknownVersion", "Not found.",
-                $"Household {current.Number} is at version {current.Version}; there is no version {v}.");
-        var then = await session.Events.AggregateStreamAsync<Household>(current.Id, version: v, token: ct);
-        return View(http, (await PersonalDataVault.RevealAsync(session, then, ct))!, date, null);
+        var travelled = await HouseholdTimeTravel.AtVersionAsync(session, householdId, v, ct);
+        if (travelled is null) return Problems.UnknownHousehold();
+        return travelled is { Then: { } then } && v <= travelled.Version
+            ? View(http, then, date, null)
+            : Problems.Of(StatusCodes.Status404NotFound, "UnknownVersion", "Not found.",
+                $"Household {travelled.Number} is at version {travelled.Version}; there is no version {v}.");
     }
 
     /// <summary>
