@@ -35,6 +35,9 @@ public sealed class DatabaseOutageTests
             ("join member again", () => api.Post($"/households/{household}/members", join, ("Idempotency-Key", "outage-1"))),
             ("leave", () => api.Post($"/households/{household}/members/{holder}/leave", new { effectiveDate = "2025-05-01", cause = "moved" })),
         };
+        // Quick means no wait for a connect timeout (Npgsql's 15 s) and no retry loop: 3 s, where a 1 s bound failed at
+        // 1.03–1.3 s on the 2-core CI machine while other test classes ran beside this one.
+        var quick = TimeSpan.FromSeconds(3);
         foreach (var (what, send) in requests)
         {
             var clock = Stopwatch.StartNew();
@@ -44,7 +47,7 @@ public sealed class DatabaseOutageTests
             Assert.Equal("application/problem+json", answer.ContentType);
             Assert.Equal("DatabaseUnavailable", answer.ProblemCode);
             Assert.True(answer.Headers.RetryAfter is not null, $"{what}: no Retry-After");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{what} took {clock.Elapsed.TotalMilliseconds:F0} ms");
+            Assert.True(clock.Elapsed < quick, $"{what} took {clock.Elapsed.TotalMilliseconds:F0} ms");
         }
 
         using var anonymous = new HttpClient { BaseAddress = ledger.Address };
@@ -67,7 +70,7 @@ public sealed class DatabaseOutageTests
         while (back.Code != 200 && recovery.Elapsed < TimeSpan.FromSeconds(30));
         recovery.Stop();
         Assert.True(back.Code == 200, $"not recovered after {recovery.Elapsed}: {back}");
-        Assert.True(recovery.Elapsed < TimeSpan.FromSeconds(1), $"recovery took {recovery.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.True(recovery.Elapsed < quick, $"recovery took {recovery.Elapsed.TotalMilliseconds:F0} ms");
 
         // Nothing refused during the outage was written, in part or whole; writing works again.
         Assert.Equal(versionBefore, back.Long("version"));
