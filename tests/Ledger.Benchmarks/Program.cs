@@ -15,9 +15,12 @@ using JasperFx;
 //       start-to-ready, first write and first read of ledger builds (default: this one), in turns on one cluster;
 //   dotnet run -c Release --project tests/Ledger.Benchmarks -- seed [--smoke] [--households 10000] [--variant 200x3 ...]
 //       `ledger seed` against a server-side bulk insert of as many jsonb rows (SeedBenchmark.cs);
+//   dotnet run -c Release --project tests/Ledger.Benchmarks -- rebuild [--smoke] [--events 250000] [--page 5000] [--marten]
+//       `ledger projections rebuild` of each projection against a server-side bulk insert of as many jsonb rows (RebuildBenchmark.cs);
 //   dotnet run -c Release --project tests/Ledger.Benchmarks -- reads [--smoke] [--households 10000] [--rate 1000] [--seconds 20] [--rounds 2]
 //       reads at a fixed rate against pgbench -R selecting the same document, and time travel against Marten's fold (ReadBenchmark.cs).
 if (args is ["writes", .. var writeArgs]) return await WriteBenchmark.RunAsync(writeArgs);
+if (args is ["rebuild", .. var rebuildArgs]) return await RebuildBenchmark.RunAsync(rebuildArgs);
 if (args is ["seed", .. var seedArgs]) return await SeedBenchmark.RunAsync(seedArgs);
 if (args is ["reads", .. var readArgs]) return await ReadBenchmark.RunAsync(readArgs);
 if (args is ["startup", .. var startupArgs]) return await StartupBenchmark.RunAsync(startupArgs);
