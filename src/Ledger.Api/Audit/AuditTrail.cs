@@ -38,6 +38,22 @@ public sealed record AuditEntry
     public int LinkVersion { get; init; } = 1;
 
     public static string IdOf(Guid householdId, long version) => $"{householdId}:{version}";
+
+    /// <summary>
+    /// Marten calls this when it maps the document. Every row written pays for every index, so only these three beside the
+    /// primary key: the trail in sequence order (<c>GET /audit</c>'s pages, its type and actor filters applied along it),
+    /// a household's rows in sequence order (its filter, verification) and a range of recorded instants (the export, from/to).
+    /// docs/performance.md ("The audit table's indexes") has the plans.
+    /// </summary>
+    public static void ConfigureMarten(Marten.Schema.DocumentMapping<AuditEntry> mapping)
+    {
+        mapping.DuplicateField(nameof(Sequence));
+        mapping.DuplicateField(nameof(HouseholdId));
+        mapping.DuplicateField(nameof(RecordedAt));
+        mapping.AddIndex("sequence");
+        mapping.AddIndex("household_id", "sequence");
+        mapping.AddIndex("recorded_at");
+    }
 }
 
 /// <summary>
@@ -205,10 +221,10 @@ public sealed class AuditTrailProjection : IProjection
     /// refused: a link is written once.
     /// </summary>
     internal static string InsertSql(IReadOnlyStoreOptions options) =>
-        $"insert into {options.Schema.For<AuditEntry>()} (tenant_id, id, data, mt_version, mt_dotnet_type, mt_last_modified, sequence, household_id, recorded_at, type, actor) " +
-        "select e.tenant_id, r.id, jsonb_set(r.data, '{sequence}', to_jsonb(e.seq_id)), r.mt_version, ?, transaction_timestamp(), e.seq_id, r.stream_id, r.recorded_at, r.type, r.actor " +
-        "from unnest(?::text[], ?::text[]::jsonb[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[], ?::text[], ?::text[], ?::uuid[]) " +
-        "as r(id, data, stream_id, tenant_id, version, recorded_at, type, actor, mt_version) " +
+        $"insert into {options.Schema.For<AuditEntry>()} (tenant_id, id, data, mt_version, mt_dotnet_type, mt_last_modified, sequence, household_id, recorded_at) " +
+        "select e.tenant_id, r.id, jsonb_set(r.data, '{sequence}', to_jsonb(e.seq_id)), r.mt_version, ?, transaction_timestamp(), e.seq_id, r.stream_id, r.recorded_at " +
+        "from unnest(?::text[], ?::text[]::jsonb[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[], ?::uuid[]) " +
+        "as r(id, data, stream_id, tenant_id, version, recorded_at, mt_version) " +
         $"left join {options.Schema.ForEvents()} as e on e.stream_id = r.stream_id and e.tenant_id = r.tenant_id and e.version = r.version";
 }
 
@@ -229,8 +245,6 @@ internal sealed class AuditRows(ISerializer serializer, int capacity)
     private readonly List<string> _tenants = new(capacity);
     private readonly List<long> _versions = new(capacity);
     private readonly List<DateTimeOffset> _recordedAt = new(capacity);
-    private readonly List<string> _types = new(capacity);
-    private readonly List<string> _actors = new(capacity);
     private readonly List<Guid> _martenVersions = new(capacity);
 
     /// <summary>Links <paramref name="e"/> to <paramref name="previous"/> in the given format and adds its row; answers the new link's hash.</summary>
@@ -266,8 +280,6 @@ internal sealed class AuditRows(ISerializer serializer, int capacity)
         _tenants.Add(e.TenantId);
         _versions.Add(e.Version);
         _recordedAt.Add(e.RecordedAt.ToUniversalTime());
-        _types.Add(e.Type);
-        _actors.Add(e.Actor);
         _martenVersions.Add(Guid.CreateVersion7());
         return hash;
     }
@@ -276,6 +288,6 @@ internal sealed class AuditRows(ISerializer serializer, int capacity)
     {
         if (Ids.Count == 0) return;
         operations.QueueSqlCommand(AuditTrailProjection.InsertSql(operations.DocumentStore.Options), typeof(AuditEntry).FullName!, Ids.ToArray(), _data.ToArray(), _streams.ToArray(), _tenants.ToArray(),
-            _versions.ToArray(), _recordedAt.ToArray(), _types.ToArray(), _actors.ToArray(), _martenVersions.ToArray());
+            _versions.ToArray(), _recordedAt.ToArray(), _martenVersions.ToArray());
     }
 }

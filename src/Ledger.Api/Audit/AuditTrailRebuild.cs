@@ -60,6 +60,22 @@ public sealed class AuditTrailRebuild(IDocumentStore store)
         return applied;
     }
 
+    /// <summary>
+    /// The chain head every stored household carries (<see cref="Ledger.Domain.Households.Household.AuditHead"/>), put back
+    /// from the tenant's audit rows after the household view was rebuilt without them, in one statement.
+    /// </summary>
+    public async Task RestoreHeadsAsync(string tenant, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(tenant);
+        session.QueueSqlCommand(
+            $"update {store.Options.Schema.For<Ledger.Domain.Households.Household>()} h " +
+            "set data = jsonb_set(h.data, '{auditHead}', jsonb_build_object('version', a.version, 'hash', a.hash)) " +
+            "from (select distinct on (household_id) household_id, (data ->> 'version')::bigint as version, data ->> 'hash' as hash " +
+            $"from {store.Options.Schema.For<AuditEntry>()} where tenant_id = ? order by household_id, sequence desc) a " +
+            "where h.tenant_id = ? and h.id = a.household_id", tenant, tenant);
+        await session.SaveChangesAsync(ct);
+    }
+
     /// <summary>The head before each household's first event of the page: carried from the page before, else read back.</summary>
     private async Task<Dictionary<Guid, Head>> HeadsBeforeAsync(IDocumentSession session, string tenant, IReadOnlyList<StoredEvent> page,
         Dictionary<Guid, Head> carried, CancellationToken ct)

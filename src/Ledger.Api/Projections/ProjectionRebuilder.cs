@@ -82,6 +82,9 @@ public sealed class ProjectionRebuilder(IDocumentStore store)
             applied += page.Count;
             progress?.Invoke(applied);
         }
+        // The household view carries the audit chain's head, which the audit trail puts there as it links a write.
+        if (source.PublishedTypes().Contains(typeof(Ledger.Domain.Households.Household)))
+            await new AuditTrailRebuild(store).RestoreHeadsAsync(tenant, ct);
         return new RebuildResult(source.Name, tenant, applied, watch.Elapsed);
     }
 
