@@ -244,6 +244,7 @@ internal sealed class AuditRows(ISerializer serializer, int capacity)
     private readonly List<Guid> _streams = new(capacity);
     private readonly List<string> _tenants = new(capacity);
     private readonly List<long> _versions = new(capacity);
+    private readonly List<long> _sequences = new(capacity);
     private readonly List<DateTimeOffset> _recordedAt = new(capacity);
     private readonly List<Guid> _martenVersions = new(capacity);
 
@@ -279,9 +280,33 @@ internal sealed class AuditRows(ISerializer serializer, int capacity)
         _streams.Add(e.StreamId);
         _tenants.Add(e.TenantId);
         _versions.Add(e.Version);
+        _sequences.Add(e.Sequence);
         _recordedAt.Add(e.RecordedAt.ToUniversalTime());
         _martenVersions.Add(Guid.CreateVersion7());
         return hash;
+    }
+
+    /// <summary>
+    /// A rebuild's rows, which know their sequence already: PostgreSQL's binary COPY into the same columns as
+    /// <see cref="AuditTrailProjection.InsertSql"/> (Marten's modification time left to the column's default, the transaction's).
+    /// </summary>
+    public async Task CopyAsync(Npgsql.NpgsqlConnection connection, string table, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync(
+            $"copy {table} (tenant_id, id, data, mt_version, mt_dotnet_type, sequence, household_id, recorded_at) from stdin (format binary)", ct);
+        for (var i = 0; i < Ids.Count; i++)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(_tenants[i], NpgsqlTypes.NpgsqlDbType.Varchar, ct);
+            await copy.WriteAsync(Ids[i], NpgsqlTypes.NpgsqlDbType.Varchar, ct);
+            await copy.WriteAsync(_data[i], NpgsqlTypes.NpgsqlDbType.Jsonb, ct);
+            await copy.WriteAsync(_martenVersions[i], NpgsqlTypes.NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(typeof(AuditEntry).FullName!, NpgsqlTypes.NpgsqlDbType.Varchar, ct);
+            await copy.WriteAsync(_sequences[i], NpgsqlTypes.NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(_streams[i], NpgsqlTypes.NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(_recordedAt[i], NpgsqlTypes.NpgsqlDbType.TimestampTz, ct);
+        }
+        await copy.CompleteAsync(ct);
     }
 
     public void QueueInsert(IDocumentOperations operations)

@@ -7,7 +7,7 @@ namespace Ledger.Api.Audit;
 /// Rebuilds a tenant's audit trail from the stored event rows, page by page in sequence order: each row is computed again
 /// from the event as stored (its data text, not the data read into a class and written again, so an event kept in an
 /// older spelling hashes as it did) in the link format its existing row was written in (a v1 row stays v1 and keeps its
-/// hash, so every digest taken before still holds), then replaces that row. A link follows the chain head of the page
+/// hash, so every digest taken before still holds), then replaces that row (one delete and one binary COPY per page). A link follows the chain head of the page
 /// before (kept in memory) or, for a household last seen further back, the rebuilt row read back with the other such
 /// heads of the page in one query. Rows left for events no longer stored are deleted at the end.
 /// Marten's daemon rebuild would delete the rows and write every link again in the current format; without a teardown
@@ -23,18 +23,21 @@ public sealed class AuditTrailRebuild(IDocumentStore store)
     {
         var schema = store.Options.Events.DatabaseSchemaName;
         var serializer = store.Options.Serializer();
+        var table = store.Options.Schema.For<AuditEntry>();
         var carried = new Dictionary<Guid, Head>();
         long applied = 0;
         var next = ReadPageAsync(tenant, 0, ceiling, pageSize, ct);
+        var written = Task.CompletedTask;
         while (true)
         {
             var page = await next;
             if (page.Count == 0) break;
-            // The next page is read while this one is linked and written.
+            // Three pages in flight: the next one read, this one linked, the one before written. The heads this page reads
+            // back belong to pages before that one, already committed; the heads of the one before are carried in memory.
             next = ReadPageAsync(tenant, page[^1].Event.Sequence, ceiling, pageSize, ct);
-
-            await using var session = store.LightweightSession(tenant);
-            var heads = await HeadsBeforeAsync(session, tenant, page, carried, ct);
+            Dictionary<Guid, Head> heads;
+            await using (var session = store.QuerySession(tenant))
+                heads = await HeadsBeforeAsync(session, tenant, page, carried, ct);
             var rows = new AuditRows(serializer, page.Count);
             foreach (var (e, opened, linkVersion) in page)
             {
@@ -42,13 +45,13 @@ public sealed class AuditTrailRebuild(IDocumentStore store)
                 var number = opened ?? head.Number;
                 heads[e.StreamId] = new Head(e.Version, rows.Add(e, head.Hash, number, linkVersion), number);
             }
-            session.QueueSqlCommand($"delete from {store.Options.Schema.For<AuditEntry>()} where tenant_id = ? and id = any(?)", tenant, rows.Ids.ToArray());
-            rows.QueueInsert(session);
-            await session.SaveChangesAsync(ct);
+            await written;
+            written = ReplaceAsync(tenant, table, rows, ct);
             carried = heads;
             applied += page.Count;
             progress?.Invoke(applied);
         }
+        await written;
 
         await using (var cleanup = store.LightweightSession(tenant))
         {
@@ -58,6 +61,22 @@ public sealed class AuditTrailRebuild(IDocumentStore store)
             await cleanup.SaveChangesAsync(ct);
         }
         return applied;
+    }
+
+    /// <summary>The page's rows replaced in one transaction: one delete, one binary COPY.</summary>
+    private async Task ReplaceAsync(string tenant, string table, AuditRows rows, CancellationToken ct)
+    {
+        await using var connection = ((Marten.Storage.IMartenDatabase)store.Storage.Database).CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var delete = new NpgsqlCommand($"delete from {table} where tenant_id = $1 and id = any($2)", connection, transaction))
+        {
+            delete.Parameters.AddWithValue(tenant);
+            delete.Parameters.AddWithValue(rows.Ids.ToArray());
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        await rows.CopyAsync(connection, table, ct);
+        await transaction.CommitAsync(ct);
     }
 
     /// <summary>
@@ -77,7 +96,7 @@ public sealed class AuditTrailRebuild(IDocumentStore store)
     }
 
     /// <summary>The head before each household's first event of the page: carried from the page before, else read back.</summary>
-    private async Task<Dictionary<Guid, Head>> HeadsBeforeAsync(IDocumentSession session, string tenant, IReadOnlyList<StoredEvent> page,
+    private async Task<Dictionary<Guid, Head>> HeadsBeforeAsync(IQuerySession session, string tenant, IReadOnlyList<StoredEvent> page,
         Dictionary<Guid, Head> carried, CancellationToken ct)
     {
         var heads = new Dictionary<Guid, Head>();
