@@ -73,7 +73,16 @@ internal static class RebuildBenchmark
             foreach (var name in rebuilder.ProjectionNames)
             {
                 var watch = Stopwatch.StartNew();
-                await daemon.RebuildProjectionAsync(name, TimeSpan.FromMinutes(30), CancellationToken.None);
+                try
+                {
+                    await daemon.RebuildProjectionAsync(name, TimeSpan.FromMinutes(30), CancellationToken.None);
+                }
+                catch (Exception e) when (name == Ledger.Api.Audit.AuditTrailProjection.Name)
+                {
+                    // By design: the audit trail declares no teardown for Marten's daemon, and its rows refuse a second link.
+                    Console.WriteLine($"Marten daemon: {name} refused ({e.GetBaseException().Message.Split('\n')[0]})");
+                    continue;
+                }
                 // Every tenant's events: the seeded ones and the warm-up's.
                 runs.Add(($"Marten daemon: {name} (all tenants)", await CountEventsAsync(dataSource), watch.Elapsed.TotalSeconds));
                 Console.WriteLine(Line(runs[^1].Name, runs[^1].Events, runs[^1].Seconds));
