@@ -79,7 +79,7 @@ internal static class RebuildBenchmark
                 }
                 catch (Exception e) when (name == Ledger.Api.Audit.AuditTrailProjection.Name)
                 {
-                    // By design: the audit trail declares no teardown for Marten's daemon, and its rows refuse a second link.
+                    // The audit trail declares no teardown for Marten's daemon, which then refuses it (AuditFeature).
                     Console.WriteLine($"Marten daemon: {name} refused ({e.GetBaseException().Message.Split('\n')[0]})");
                     continue;
                 }
