@@ -2,6 +2,9 @@ using JasperFx;
 using Ledger.Api.Cli;
 using Ledger.Api.Hosting;
 
+// `projections rebuild` is the ledger's own rebuild (one projection and one tenant at a time, Projections/RebuildCommand.cs);
+// JasperFx's `projections` keeps list and run.
+if (args is ["projections", "rebuild", .. var rebuildArgs]) args = ["rebuild", .. rebuildArgs];
 if (CliOutput.IsLedgerCommand(args)) CliOutput.DuringDiscovery();
 var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
 if (args is ["token", .. var tokenArgs]) return Ledger.Api.Security.TokenCommand.Run(tokenArgs, builder.Configuration);

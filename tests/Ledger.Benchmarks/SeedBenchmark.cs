@@ -179,7 +179,7 @@ internal static class SeedBenchmark
         string.Create(CultureInfo.InvariantCulture, $"{name}: {rows:N0} rows in {seconds:F1} s, {rows / seconds:N0}/s");
 
     /// <summary>PostgreSQL alone: event-shaped jsonb rows of about a sealed event's size, built and inserted by the server.</summary>
-    private static async Task<TimeSpan> BulkInsertAsync(NpgsqlDataSource dataSource, long rows)
+    internal static async Task<TimeSpan> BulkInsertAsync(NpgsqlDataSource dataSource, long rows)
     {
         await using (var create = dataSource.CreateCommand("""
             create table public.bulk_events (seq_id bigint primary key, id uuid not null, stream_id uuid not null, version bigint not null,

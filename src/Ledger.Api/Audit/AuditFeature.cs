@@ -9,9 +9,12 @@ public static class AuditFeature
     {
         // After the household view (LedgerSetup adds the households first): the audit trail takes the chain head from
         // the household the view is about to store.
+        // No teardown for Marten's daemon rebuild: it would delete the rows and link everything again in the current format,
+        // changing every v1 hash; without one it does not run (Marten 9.58 answers NotSupportedException, and over existing rows
+        // the primary key would refuse a second link). `ledger projections rebuild`
+        // rebuilds the trail keeping each row's format (AuditTrailRebuild).
         opts.Projections.Add(new AuditTrailProjection(), ProjectionLifecycle.Inline);
-        opts.Schema.For<AuditEntry>()
-            .Duplicate(a => a.Sequence).Duplicate(a => a.HouseholdId).Duplicate(a => a.RecordedAt).Duplicate(a => a.Type).Duplicate(a => a.Actor);
+        opts.Schema.For<AuditEntry>(); // its columns and indexes: AuditEntry.ConfigureMarten
         return opts;
     }
 

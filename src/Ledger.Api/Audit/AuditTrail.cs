@@ -1,8 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using JasperFx.Events;
 using Ledger.Domain.Households;
 using Marten;
@@ -38,6 +38,22 @@ public sealed record AuditEntry
     public int LinkVersion { get; init; } = 1;
 
     public static string IdOf(Guid householdId, long version) => $"{householdId}:{version}";
+
+    /// <summary>
+    /// Marten calls this when it maps the document. Every row written pays for every index, so only these three beside the
+    /// primary key: the trail in sequence order (<c>GET /audit</c>'s pages, its type and actor filters applied along it),
+    /// a household's rows in sequence order (its filter, verification) and a range of recorded instants (the export, from/to).
+    /// docs/performance.md ("The audit table's indexes") has the plans.
+    /// </summary>
+    public static void ConfigureMarten(Marten.Schema.DocumentMapping<AuditEntry> mapping)
+    {
+        mapping.DuplicateField(nameof(Sequence));
+        mapping.DuplicateField(nameof(HouseholdId));
+        mapping.DuplicateField(nameof(RecordedAt));
+        mapping.AddIndex("sequence");
+        mapping.AddIndex("household_id", "sequence");
+        mapping.AddIndex("recorded_at");
+    }
 }
 
 /// <summary>
@@ -63,23 +79,31 @@ public static class AuditChain
     public static string Hash(string previous, Link link, int linkVersion)
     {
         if (!IsKnown(linkVersion)) throw new ArgumentOutOfRangeException(nameof(linkVersion), linkVersion, "Audit links are v1 or v2.");
-        var canonical = new JsonObject
+        // Written straight to UTF-8 with the default writer (the escaping the guide describes, as JsonNode's ToJsonString
+        // writes it), keys in ordinal order, as v1 has always written them. A rebuild hashes every stored event: no
+        // intermediate tree of nodes per event.
+        var buffer = new ArrayBufferWriter<byte>(link.DataJson.Length + 512);
+        buffer.Write(Encoding.UTF8.GetBytes(previous + "\n"));
+        using (var writer = new Utf8JsonWriter(buffer))
+        using (var data = JsonDocument.Parse(link.DataJson))
         {
-            ["actor"] = link.Actor,
-            ["causationId"] = link.CausationId,
-            ["correlationId"] = link.CorrelationId,
-            ["data"] = Canonical(JsonNode.Parse(link.DataJson)),
-            ["householdId"] = link.HouseholdId.ToString(),
-        };
-        // Keys in ordinal order, as v1 has always written them.
-        if (linkVersion == 2) canonical["link"] = 2;
-        canonical["operation"] = link.Operation;
-        canonical["reason"] = link.Reason;
-        canonical["recordedAt"] = Microseconds(link.RecordedAt);
-        if (linkVersion == 1) canonical["sequence"] = link.Sequence;
-        canonical["type"] = link.Type;
-        canonical["version"] = link.Version;
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(previous + "\n" + canonical.ToJsonString())));
+            writer.WriteStartObject();
+            writer.WriteString("actor", link.Actor);
+            writer.WriteString("causationId", link.CausationId);
+            writer.WriteString("correlationId", link.CorrelationId);
+            writer.WritePropertyName("data");
+            WriteCanonical(writer, data.RootElement);
+            writer.WriteString("householdId", link.HouseholdId.ToString());
+            if (linkVersion == 2) writer.WriteNumber("link", 2);
+            writer.WriteString("operation", link.Operation);
+            writer.WriteString("reason", link.Reason);
+            writer.WriteString("recordedAt", Microseconds(link.RecordedAt));
+            if (linkVersion == 1) writer.WriteNumber("sequence", link.Sequence);
+            writer.WriteString("type", link.Type);
+            writer.WriteNumber("version", link.Version);
+            writer.WriteEndObject();
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
     }
 
     /// <summary>PostgreSQL keeps timestamps to the microsecond: hash what it keeps, so a recomputation matches.</summary>
@@ -91,14 +115,29 @@ public static class AuditChain
     }
 
     /// <summary>JSON with object keys sorted (ordinal) at every level, numbers and strings as they are.</summary>
-    public static JsonNode? Canonical(JsonNode? node) => node switch
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element)
     {
-        JsonObject o => new JsonObject(o.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => KeyValuePair.Create(kv.Key, Canonical(kv.Value)))),
-        JsonArray a => new JsonArray(a.Select(Canonical).ToArray()),
-        null => null,
-        _ => JsonNode.Parse(node.ToJsonString()),
-    };
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(property.Name);
+                    WriteCanonical(writer, property.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray()) WriteCanonical(writer, item);
+                writer.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
 
     public static string? Header(IEvent e, string key) =>
         e.Headers is not null && e.Headers.TryGetValue(key, out var value) ? value?.ToString() : null;
@@ -113,78 +152,66 @@ public static class AuditChain
 /// </summary>
 public sealed class AuditTrailProjection : IProjection
 {
-    private string? _insert;
+    /// <summary>The projection's name (Marten's, from the class): <c>ledger projections rebuild -p AuditTrailProjection</c>.</summary>
+    public const string Name = nameof(AuditTrailProjection);
 
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
-        var options = operations.DocumentStore.Options;
-        var serializer = options.Serializer();
-        _insert ??= InsertSql(options);
+        var serializer = operations.DocumentStore.Options.Serializer();
         // The households this session stores with these events, as HouseholdProjection folded them: the copy of the
         // previous head they carry is the one to link to, and the new head goes back onto them before they are written.
         var households = new Dictionary<Guid, Household>();
         if (operations is IDocumentSession session)
             foreach (var household in session.PendingChanges.AllChangedFor<Household>()) households[household.Id] = household;
 
-        foreach (var stream in events.GroupBy(e => e.StreamId))
+        var streams = events.GroupBy(e => e.StreamId).Select(s => s.OrderBy(e => e.Version).ToList()).ToList();
+        var heads = await HeadsBeforeAsync(operations, streams, households, cancellation);
+        // One statement for every new row of the batch: a write of one event pays nothing more, a batch of households
+        // seeded pays one statement instead of one per event or per household.
+        var rows = new AuditRows(serializer, events.Count);
+        foreach (var appended in streams)
         {
-            var appended = stream.OrderBy(e => e.Version).ToList();
-            if (appended[0].Version < 1)
-                throw new InvalidOperationException($"Events for {stream.Key} were appended without their stream version: append through FetchForWriting or StartStream, so the audit chain can link them.");
-            households.TryGetValue(stream.Key, out var folded);
-            var (previous, number) = await HeadBeforeAsync(operations, appended[0], folded, cancellation);
-            var rows = new AuditRows(appended.Count);
+            var streamId = appended[0].StreamId;
+            var (previous, number) = heads[streamId];
             foreach (var e in appended)
             {
                 number = e.Data is HouseholdOpened opened ? opened.HouseholdNumber : number;
-                var json = serializer.ToJson(e.Data);
-                var actor = e.UserName ?? "anonymous";
-                var link = new AuditChain.Link(e.StreamId, e.Version, 0, e.EventTypeName, e.Timestamp, actor,
-                    AuditChain.Header(e, "reason"), AuditChain.Header(e, "operation"), e.CorrelationId, e.CausationId, json);
-                var hash = AuditChain.Hash(previous, link, AuditChain.CurrentLinkVersion);
-                var entry = new AuditEntry
-                {
-                    Id = AuditEntry.IdOf(e.StreamId, e.Version),
-                    HouseholdId = e.StreamId,
-                    HouseholdNumber = number,
-                    Version = e.Version,
-                    Type = e.EventTypeName,
-                    EffectiveDate = (e.Data as IHouseholdEvent)?.EffectiveDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    RecordedAt = e.Timestamp,
-                    Actor = actor,
-                    Reason = link.Reason,
-                    Operation = link.Operation,
-                    CorrelationId = e.CorrelationId,
-                    CausationId = e.CausationId,
-                    Data = JsonDocument.Parse(json).RootElement.Clone(),
-                    PreviousHash = previous,
-                    Hash = hash,
-                    LinkVersion = AuditChain.CurrentLinkVersion,
-                };
-                rows.Add(entry, serializer.ToJson(entry), e.Version, e.Timestamp.ToUniversalTime(), actor);
-                previous = hash;
+                previous = rows.Add(new AuditedEvent(e.StreamId, e.TenantId, e.Version, 0, e.EventTypeName, e.Timestamp, e.UserName ?? "anonymous",
+                    AuditChain.Header(e, "reason"), AuditChain.Header(e, "operation"), e.CorrelationId, e.CausationId, serializer.ToJson(e.Data),
+                    (e.Data as IHouseholdEvent)?.EffectiveDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                    previous, number, AuditChain.CurrentLinkVersion);
             }
-            // One statement for all of a stream's new rows: a write of one event pays nothing more, a household seeded or
-            // rebuilt whole pays one statement instead of one per event.
-            operations.QueueSqlCommand(_insert, typeof(AuditEntry).FullName!, stream.Key,
-                rows.Ids.ToArray(), rows.Data.ToArray(), rows.Versions.ToArray(), rows.RecordedAt.ToArray(), rows.Types.ToArray(),
-                rows.Actors.ToArray(), rows.MartenVersions.ToArray(), stream.Key, appended[0].TenantId);
-            if (folded is not null) folded.AuditHead = new AuditHead(appended[^1].Version, previous);
+            if (households.TryGetValue(streamId, out var folded)) folded.AuditHead = new AuditHead(appended[^1].Version, previous);
         }
+        rows.QueueInsert(operations);
     }
 
     /// <summary>
-    /// The hash of the link before <paramref name="first"/>: genesis for a new household, the head the folded household
-    /// carries when it is the link just before, else (a household last written before the head was kept on it) the row.
+    /// The hash (and household number) of the link before each stream's first new event: genesis for a new household, the
+    /// head the folded household carries when it is the link just before; the others (a rebuild, which stores no
+    /// household, or a household last written before the head was kept on it) are read back in one query for the batch.
     /// </summary>
-    private static async Task<(string Hash, string Number)> HeadBeforeAsync(
-        IDocumentOperations operations, IEvent first, Household? folded, CancellationToken cancellation)
+    private static async Task<Dictionary<Guid, (string Hash, string Number)>> HeadsBeforeAsync(IDocumentOperations operations,
+        IReadOnlyList<List<IEvent>> streams, IReadOnlyDictionary<Guid, Household> households, CancellationToken cancellation)
     {
-        if (first.Version == 1) return (AuditChain.Genesis, "");
-        if (folded?.AuditHead is { } head && head.Version == first.Version - 1) return (head.Hash, folded.Number);
-        var last = await operations.LoadAsync<AuditEntry>(AuditEntry.IdOf(first.StreamId, first.Version - 1), cancellation)
-                   ?? throw new InvalidOperationException($"Audit chain of {first.StreamId} has no link for version {first.Version - 1}.");
-        return (last.Hash, last.HouseholdNumber);
+        var heads = new Dictionary<Guid, (string Hash, string Number)>(streams.Count);
+        var missing = new List<string>();
+        foreach (var appended in streams)
+        {
+            var first = appended[0];
+            if (first.Version < 1)
+                throw new InvalidOperationException($"Events for {first.StreamId} were appended without their stream version: append through FetchForWriting or StartStream, so the audit chain can link them.");
+            if (first.Version == 1) heads[first.StreamId] = (AuditChain.Genesis, "");
+            else if (households.TryGetValue(first.StreamId, out var folded) && folded.AuditHead is { } head && head.Version == first.Version - 1)
+                heads[first.StreamId] = (head.Hash, folded.Number);
+            else missing.Add(AuditEntry.IdOf(first.StreamId, first.Version - 1));
+        }
+        if (missing.Count == 0) return heads;
+        foreach (var last in await operations.LoadManyAsync<AuditEntry>(cancellation, missing))
+            heads[last.HouseholdId] = (last.Hash, last.HouseholdNumber);
+        foreach (var appended in streams.Where(s => !heads.ContainsKey(s[0].StreamId)))
+            throw new InvalidOperationException($"Audit chain of {appended[0].StreamId} has no link for version {appended[0].Version - 1}.");
+        return heads;
     }
 
     /// <summary>
@@ -193,32 +220,99 @@ public sealed class AuditTrailProjection : IProjection
     /// becomes null and the insert fails rather than writing a row without its sequence. A second row for one event is
     /// refused: a link is written once.
     /// </summary>
-    private static string InsertSql(IReadOnlyStoreOptions options) =>
-        $"insert into {options.Schema.For<AuditEntry>()} (tenant_id, id, data, mt_version, mt_dotnet_type, mt_last_modified, sequence, household_id, recorded_at, type, actor) " +
-        "select e.tenant_id, r.id, jsonb_set(r.data, '{sequence}', to_jsonb(e.seq_id)), r.mt_version, ?, transaction_timestamp(), e.seq_id, ?, r.recorded_at, r.type, r.actor " +
-        "from unnest(?::text[], ?::text[]::jsonb[], ?::bigint[], ?::timestamptz[], ?::text[], ?::text[], ?::uuid[]) as r(id, data, version, recorded_at, type, actor, mt_version) " +
-        $"left join {options.Schema.ForEvents()} as e on e.stream_id = ? and e.tenant_id = ? and e.version = r.version";
+    internal static string InsertSql(IReadOnlyStoreOptions options) =>
+        $"insert into {options.Schema.For<AuditEntry>()} (tenant_id, id, data, mt_version, mt_dotnet_type, mt_last_modified, sequence, household_id, recorded_at) " +
+        "select e.tenant_id, r.id, jsonb_set(r.data, '{sequence}', to_jsonb(e.seq_id)), r.mt_version, ?, transaction_timestamp(), e.seq_id, r.stream_id, r.recorded_at " +
+        "from unnest(?::text[], ?::text[]::jsonb[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[], ?::uuid[]) " +
+        "as r(id, data, stream_id, tenant_id, version, recorded_at, mt_version) " +
+        $"left join {options.Schema.ForEvents()} as e on e.stream_id = r.stream_id and e.tenant_id = r.tenant_id and e.version = r.version";
+}
 
-    /// <summary>A stream's new audit rows, column by column, for <see cref="InsertSql"/>.</summary>
-    private sealed class AuditRows(int capacity)
+/// <summary>
+/// What an audit row records of its event: from the event a session appends (its data as the serializer writes it), or
+/// from the stored event row in a rebuild (its data as stored). <see cref="Sequence"/> is known only to a rebuild (for v1 links).
+/// </summary>
+internal sealed record AuditedEvent(
+    Guid StreamId, string TenantId, long Version, long Sequence, string Type, DateTimeOffset RecordedAt, string Actor, string? Reason,
+    string? Operation, string? CorrelationId, string? CausationId, string DataJson, string? EffectiveDate);
+
+/// <summary>A batch's audit rows, linked and serialized, column by column for <see cref="AuditTrailProjection.InsertSql"/>.</summary>
+internal sealed class AuditRows(ISerializer serializer, int capacity)
+{
+    public List<string> Ids { get; } = new(capacity);
+    private readonly List<string> _data = new(capacity);
+    private readonly List<Guid> _streams = new(capacity);
+    private readonly List<string> _tenants = new(capacity);
+    private readonly List<long> _versions = new(capacity);
+    private readonly List<long> _sequences = new(capacity);
+    private readonly List<DateTimeOffset> _recordedAt = new(capacity);
+    private readonly List<Guid> _martenVersions = new(capacity);
+
+    /// <summary>Links <paramref name="e"/> to <paramref name="previous"/> in the given format and adds its row; answers the new link's hash.</summary>
+    public string Add(AuditedEvent e, string previous, string number, int linkVersion)
     {
-        public List<string> Ids { get; } = new(capacity);
-        public List<string> Data { get; } = new(capacity);
-        public List<long> Versions { get; } = new(capacity);
-        public List<DateTimeOffset> RecordedAt { get; } = new(capacity);
-        public List<string> Types { get; } = new(capacity);
-        public List<string> Actors { get; } = new(capacity);
-        public List<Guid> MartenVersions { get; } = new(capacity);
-
-        public void Add(AuditEntry entry, string json, long version, DateTimeOffset recordedAt, string actor)
+        var link = new AuditChain.Link(e.StreamId, e.Version, e.Sequence, e.Type, e.RecordedAt, e.Actor, e.Reason, e.Operation,
+            e.CorrelationId, e.CausationId, e.DataJson);
+        var hash = AuditChain.Hash(previous, link, linkVersion);
+        using var data = JsonDocument.Parse(e.DataJson);
+        var entry = new AuditEntry
         {
-            Ids.Add(entry.Id);
-            Data.Add(json);
-            Versions.Add(version);
-            RecordedAt.Add(recordedAt);
-            Types.Add(entry.Type);
-            Actors.Add(actor);
-            MartenVersions.Add(Guid.CreateVersion7());
+            Id = AuditEntry.IdOf(e.StreamId, e.Version),
+            HouseholdId = e.StreamId,
+            HouseholdNumber = number,
+            Version = e.Version,
+            Sequence = e.Sequence,
+            Type = e.Type,
+            EffectiveDate = e.EffectiveDate,
+            RecordedAt = e.RecordedAt,
+            Actor = e.Actor,
+            Reason = e.Reason,
+            Operation = e.Operation,
+            CorrelationId = e.CorrelationId,
+            CausationId = e.CausationId,
+            Data = data.RootElement,
+            PreviousHash = previous,
+            Hash = hash,
+            LinkVersion = linkVersion,
+        };
+        Ids.Add(entry.Id);
+        _data.Add(serializer.ToJson(entry));
+        _streams.Add(e.StreamId);
+        _tenants.Add(e.TenantId);
+        _versions.Add(e.Version);
+        _sequences.Add(e.Sequence);
+        _recordedAt.Add(e.RecordedAt.ToUniversalTime());
+        _martenVersions.Add(Guid.CreateVersion7());
+        return hash;
+    }
+
+    /// <summary>
+    /// A rebuild's rows, which know their sequence already: PostgreSQL's binary COPY into the same columns as
+    /// <see cref="AuditTrailProjection.InsertSql"/> (Marten's modification time left to the column's default, the transaction's).
+    /// </summary>
+    public async Task CopyAsync(Npgsql.NpgsqlConnection connection, string table, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync(
+            $"copy {table} (tenant_id, id, data, mt_version, mt_dotnet_type, sequence, household_id, recorded_at) from stdin (format binary)", ct);
+        for (var i = 0; i < Ids.Count; i++)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(_tenants[i], NpgsqlTypes.NpgsqlDbType.Varchar, ct);
+            await copy.WriteAsync(Ids[i], NpgsqlTypes.NpgsqlDbType.Varchar, ct);
+            await copy.WriteAsync(_data[i], NpgsqlTypes.NpgsqlDbType.Jsonb, ct);
+            await copy.WriteAsync(_martenVersions[i], NpgsqlTypes.NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(typeof(AuditEntry).FullName!, NpgsqlTypes.NpgsqlDbType.Varchar, ct);
+            await copy.WriteAsync(_sequences[i], NpgsqlTypes.NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(_streams[i], NpgsqlTypes.NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(_recordedAt[i], NpgsqlTypes.NpgsqlDbType.TimestampTz, ct);
         }
+        await copy.CompleteAsync(ct);
+    }
+
+    public void QueueInsert(IDocumentOperations operations)
+    {
+        if (Ids.Count == 0) return;
+        operations.QueueSqlCommand(AuditTrailProjection.InsertSql(operations.DocumentStore.Options), typeof(AuditEntry).FullName!, Ids.ToArray(), _data.ToArray(), _streams.ToArray(), _tenants.ToArray(),
+            _versions.ToArray(), _recordedAt.ToArray(), _martenVersions.ToArray());
     }
 }

@@ -37,6 +37,50 @@ public sealed class AuditLinkTests
         Assert.NotEqual(hash, AuditChain.Hash(new string('1', 64), Sample, 2));
     }
 
+    /// <summary>The link as the ledger computed it until the canonical form was written straight to UTF-8: a tree of JsonNodes.</summary>
+    private static string HashAsBefore(string previous, AuditChain.Link link, int linkVersion)
+    {
+        static System.Text.Json.Nodes.JsonNode? Canonical(System.Text.Json.Nodes.JsonNode? node) => node switch
+        {
+            System.Text.Json.Nodes.JsonObject o => new System.Text.Json.Nodes.JsonObject(o.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => KeyValuePair.Create(kv.Key, Canonical(kv.Value)))),
+            System.Text.Json.Nodes.JsonArray a => new System.Text.Json.Nodes.JsonArray(a.Select(Canonical).ToArray()),
+            null => null,
+            _ => System.Text.Json.Nodes.JsonNode.Parse(node.ToJsonString()),
+        };
+        var canonical = new System.Text.Json.Nodes.JsonObject
+        {
+            ["actor"] = link.Actor,
+            ["causationId"] = link.CausationId,
+            ["correlationId"] = link.CorrelationId,
+            ["data"] = Canonical(System.Text.Json.Nodes.JsonNode.Parse(link.DataJson)),
+            ["householdId"] = link.HouseholdId.ToString(),
+        };
+        if (linkVersion == 2) canonical["link"] = 2;
+        canonical["operation"] = link.Operation;
+        canonical["reason"] = link.Reason;
+        canonical["recordedAt"] = AuditChain.Microseconds(link.RecordedAt);
+        if (linkVersion == 1) canonical["sequence"] = link.Sequence;
+        canonical["type"] = link.Type;
+        canonical["version"] = link.Version;
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(previous + "\n" + canonical.ToJsonString())));
+    }
+
+    // Every link already stored was computed the old way: the new way must give the same bytes for any stored text.
+    [Theory]
+    [InlineData("""{"b":"\u00e9t\u00E9","a":"\"quoted\" \\ back\/slash"}""")]
+    [InlineData("""{"text":"line\nbreak\ttab\u0001 <tag> & 'apos' + plus","emoji":"😀 家庭账户","Zed":1,"alpha":2}""")]
+    [InlineData("""{"n":[1e5,-0,0.10,123456789012345678901234567890,-1.5E-7],"deep":{"z":{"y":[{"b":null,"a":true},false]}}}""")]
+    [InlineData("""{"personId":"01a2132e-4d11-72de-851d-8ed92822cadb","name":"pii:v1:AbC+/=","relationship":"Child","amount":1800.00}""")]
+    [InlineData("""{}""")]
+    [InlineData("""{"é":1,"e":2,"E":3,"_":4,"ä":5}""")]
+    public void A_link_hashes_exactly_as_the_tree_of_nodes_did(string data)
+    {
+        foreach (var version in new[] { 1, 2 })
+        foreach (var link in new[] { Sample with { DataJson = data }, Sample with { DataJson = data, Actor = null, Reason = "原因 <x> & \"y\"", CausationId = null } })
+            Assert.Equal(HashAsBefore(AuditChain.Genesis, link, version), AuditChain.Hash(AuditChain.Genesis, link, version));
+    }
+
     [Fact]
     public void There_is_no_link_format_3()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ledger.Api.Audit;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Ledger.Api.Tests.Audit;
@@ -92,6 +93,33 @@ public sealed partial class AuditTrailTests
         Assert.True(mixed.GetProperty("verified").GetBoolean(), mixed.ToString());
         Assert.Equal(4, mixed.GetProperty("events").GetInt64());
         Assert.Equal(4, (await HouseholdDocumentAsync(household)).GetProperty("auditHead").GetProperty("version").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_rebuild_writes_each_link_in_the_format_its_row_was_in_so_every_hash_stays()
+    {
+        // A tenant of its own: the rebuild replaces every audit row of the tenant it is given.
+        const string tenant = "v1-rebuild";
+        var token = ("Authorization", "Bearer " + Ledger.Api.Security.LedgerAuth.CreateToken(Ledger.Api.Tests.Infrastructure.LedgerFixture.SigningKey, "ledger", "ledger", "clerk.li",
+            Ledger.Api.Security.Roles.All, tenant, TimeSpan.FromHours(1)));
+        var opened = await Api.Post("/households", new { holder = new { name = "王芳", dateOfBirth = "1985-04-12" }, openedOn = "2025-01-01" }, token);
+        var household = opened.Id("householdId");
+        var son = (await Api.Post($"/households/{household}/members", new { name = "王磊", dateOfBirth = "2010-02-08", relationship = "child", effectiveDate = "2025-01-01" }, token)).Id("personId");
+        await RewriteAsV1Async(household);
+        Assert.Equal(200, (await Api.Post($"/households/{household}/members/{son}/leave", new { effectiveDate = "2025-05-01", cause = "moved" }, token)).Code);
+        // A row stored before formats were numbered says none; rebuilt, it says 1. Everything else is the same.
+        static string WithoutFormat(JsonElement row) =>
+            JsonSerializer.Serialize(row.EnumerateObject().Where(p => p.Name != "linkVersion").ToDictionary(p => p.Name, p => p.Value));
+        var before = (await RowsAsync(household)).Select(WithoutFormat).ToList();
+
+        var store = Fixture.Host.Services.GetRequiredService<Marten.IDocumentStore>();
+        var result = await new Ledger.Api.Projections.ProjectionRebuilder(store).RebuildAsync(AuditTrailProjection.Name, tenant, 2, null, CancellationToken.None);
+
+        Assert.Equal(4, result.Events);
+        var after = await RowsAsync(household);
+        Assert.Equal([1, 1, 1, 2], after.Select(r => r.TryGetProperty("linkVersion", out var v) ? v.GetInt32() : 1).ToArray());
+        Assert.Equal(before, after.Select(WithoutFormat).ToList());
+        Assert.True((await VerifyAsync(household)).GetProperty("verified").GetBoolean());
     }
 
     [Fact]

@@ -14,6 +14,7 @@ public sealed class BenchmarkSmokeTests
     [InlineData("seed --smoke", "households/s")]
     [InlineData("export 2000", "ledger audit export --format jsonl")]
     [InlineData("reads --smoke", "p99 / pgbench p99")]
+    [InlineData("rebuild --smoke", "ratio to bulk insert")]
     public async Task The_benchmark_runs_at_a_small_size_and_prints_its_table(string arguments, string expected)
     {
         var (exit, output) = await RunAsync(arguments.Split(' '));
