@@ -48,6 +48,35 @@ public sealed class RebuildCliTests(LedgerFixture fixture) : CliTest(fixture)
     }
 
     [Fact]
+    public async Task Rebuilding_every_projection_in_turn_leaves_the_views_the_snapshots_and_the_audit_rows_as_they_were()
+    {
+        const string tenant = "rebuilt-all";
+        var token = Token(tenant);
+        var opened = await Api.Post("/households", new { holder = new { name = "张伟", dateOfBirth = "1985-04-12" }, openedOn = "2025-01-01" }, token);
+        var household = opened.Id("householdId");
+        // Past two snapshot intervals: the time-travel copies are rebuilt with everything else.
+        for (var i = 0; i < 2 * Ledger.Domain.Households.HouseholdSnapshots.Every / 2 + 1; i++)
+        {
+            var child = await Api.Post($"/households/{household}/members",
+                new { name = $"王磊{i}", dateOfBirth = "2015-06-18", relationship = "child", effectiveDate = "2025-01-01" }, token);
+            Assert.True(child.Code == 201, child.ToString());
+            var left = await Api.Post($"/households/{household}/members/{child.Id("personId")}/leave", new { effectiveDate = "2025-05-01", cause = "moved" }, token);
+            Assert.True(left.Code is 200 or 201, left.ToString());
+        }
+        const string views = "select id::text || ' ' || data::text from ledger.mt_doc_household where tenant_id = $1 order by id";
+        const string snapshots = "select id || ' ' || data::text from ledger.mt_doc_householdsnapshot where tenant_id = $1 order by id";
+        var (viewsBefore, snapshotsBefore, auditBefore) = (await RowsAsync(views, tenant), await RowsAsync(snapshots, tenant), await AuditRowsAsync(tenant));
+        Assert.Equal(2, snapshotsBefore.Count);
+
+        var output = await RebuildAsync("--tenant", tenant);
+
+        Assert.Contains("HouseholdSnapshots", output);
+        Assert.Equal(viewsBefore, await RowsAsync(views, tenant));
+        Assert.Equal(snapshotsBefore, await RowsAsync(snapshots, tenant));
+        Assert.Equal(auditBefore, await AuditRowsAsync(tenant));
+    }
+
+    [Fact]
     public async Task An_unknown_projection_is_refused_with_the_names_there_are()
     {
         var (exit, output) = await Repo.RunLedgerAsync(["projections", "rebuild", "--projection", "Nothing"], Environment(), TimeSpan.FromMinutes(2));
