@@ -69,13 +69,17 @@ public static class LedgerSetup
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();
         if (cluster)
+        {
             // Wolverine's leader spreads the async projections over the live nodes, each on exactly one, and moves a dead
             // node's to another (docs/operations.md); Marten's own daemon coordination must then stay off.
             marten.IntegrateWithWolverine(m => m.UseWolverineManagedEventSubscriptionDistribution = true);
+            services.AddHostedService<ClusterNode>();
+        }
         else
+        {
             // One node runs the async projections (HotCold: a second process on the same database takes over if it stops).
             marten.AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold).IntegrateWithWolverine();
-        if (cluster) services.AddHostedService<ClusterNode>();
+        }
 
         // `codegen write` puts the generated handler code in this project (Internal/Generated), wherever it is run from.
         services.CritterStackDefaults(o => o.AutoResolveProjectRoot = true);
