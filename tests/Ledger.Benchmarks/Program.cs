@@ -32,16 +32,15 @@ var events = exportArgs.Length > 0 && int.TryParse(exportArgs[0], out var n) ? n
 await using var postgres = await EmbeddedPostgres.StartThrowawayAsync();
 await using var dataSource = NpgsqlDataSource.Create(postgres.ConnectionString);
 
-using (var store = DocumentStore.For(opts =>
-       {
-           opts.Connection(postgres.ConnectionString);
-           opts.DatabaseSchemaName = "ledger";
-           opts.AutoCreateSchemaObjects = AutoCreate.All;
-           opts.Schema.For<AuditEntry>();
-       }))
+// The audit table alone, in one database: the exporter reads it through the same TenantDatabases the ledger gives it.
+using var store = DocumentStore.For(opts =>
 {
-    await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-}
+    opts.Connection(postgres.ConnectionString);
+    opts.DatabaseSchemaName = "ledger";
+    opts.AutoCreateSchemaObjects = AutoCreate.All;
+    opts.Schema.For<AuditEntry>();
+});
+await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
 Console.WriteLine($"Seeding {events:N0} audit rows (realistic JSON, ~600 bytes each)...");
 var seed = Stopwatch.StartNew();
@@ -78,7 +77,7 @@ var baseline = await Measure("COPY ... TO STDOUT (baseline)", async () =>
         for (var i = 0; i < read; i++) if (buffer[i] == '\n') lines++;
     return lines;
 });
-var exporter = new AuditExporter(dataSource);
+var exporter = new AuditExporter(new Ledger.Api.Hosting.TenantDatabases(store));
 var jsonl = await Measure("ledger audit export --format jsonl", () => exporter.ExportAsync(from, to, ExportFormat.Jsonl, Stream.Null, null, CancellationToken.None));
 var csv = await Measure("ledger audit export --format csv", () => exporter.ExportAsync(from, to, ExportFormat.Csv, Stream.Null, null, CancellationToken.None));
 

@@ -69,7 +69,7 @@ internal static class RebuildBenchmark
         var runs = new List<(string Name, long Events, double Seconds)>();
         if (marten)
         {
-            using var daemon = await store.BuildProjectionDaemonAsync();
+            using var daemon = await store.BuildProjectionDaemonAsync(Ledger.Api.Hosting.TenantDatabases.Default);
             foreach (var name in rebuilder.ProjectionNames)
             {
                 var watch = Stopwatch.StartNew();

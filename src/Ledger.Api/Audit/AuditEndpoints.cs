@@ -21,8 +21,12 @@ public static class AuditEndpoints
         app.MapGet("/audit/verify", VerifyAsync).WithName("VerifyAuditTrail").WithTags("Audit").RequireAuthorization(Ledger.Api.Security.Access.Audit)
             .WithSummary("Recompute the hash chains from the stored events and name the first broken household and version.")
             .Produces<VerificationResult>().ProducesValidationProblem();
-        app.MapGet("/audit/digests", async (IQuerySession session, int? limit, CancellationToken ct) =>
-                TypedResults.Json(await session.Query<PublishedDigest>().Where(d => d.AnyTenant()).OrderByDescending(d => d.Id).Take(Math.Clamp(limit ?? 30, 1, 3650)).ToListAsync(ct), LedgerJson.Options))
+        app.MapGet("/audit/digests", async (TenantDatabases databases, int? limit, CancellationToken ct) =>
+            {
+                // The digests are the ledger's, not an insurer's: kept in the default database (DailyDigestHandler).
+                await using var session = databases.AcrossTenants((await databases.AllAsync())[0]);
+                return TypedResults.Json(await session.Query<PublishedDigest>().Where(d => d.AnyTenant()).OrderByDescending(d => d.Id).Take(Math.Clamp(limit ?? 30, 1, 3650)).ToListAsync(ct), LedgerJson.Options);
+            })
             .WithName("PublishedDigests").WithTags("Audit").RequireAuthorization(Ledger.Api.Security.Access.Audit)
             .WithSummary("The digests the ledger published, one per business day, newest first.")
             .Produces<IReadOnlyList<PublishedDigest>>();
@@ -31,7 +35,7 @@ public static class AuditEndpoints
             .Produces<LedgerDigest>();
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IDocumentStore store, string? from, string? to, string? householdId, string? type,
+    private static async Task<IResult> ListAsync(HttpContext http, TenantDatabases databases, string? from, string? to, string? householdId, string? type,
         string? actor, string? after, int? limit, CancellationToken ct)
     {
         var errors = new List<FieldError>();
@@ -47,33 +51,57 @@ public static class AuditEndpoints
         if (!string.IsNullOrWhiteSpace(after) && (!long.TryParse(after, out cursor) || cursor < 0)) errors.Add(new("after", "must be a sequence number from a previous page's next"));
         if (errors.Count > 0) return Problems.Validation(errors);
 
-        await using var session = store.QuerySession();
-        // The audit trail is the regulator's: every tenant's events.
-        IQueryable<AuditEntry> query = session.Query<AuditEntry>().Where(a => a.AnyTenant() && a.Sequence > cursor);
-        if (fromInstant is { } f) query = query.Where(a => a.RecordedAt >= f);
-        if (toInstant is { } t) query = query.Where(a => a.RecordedAt < t); // [from, to), as the export
-        if (household is { } hh) query = query.Where(a => a.HouseholdId == hh);
-        if (!string.IsNullOrWhiteSpace(type)) query = query.Where(a => a.Type == type);
-        if (!string.IsNullOrWhiteSpace(actor)) query = query.Where(a => a.Actor == actor);
-        query = query.OrderBy(a => a.Sequence);
+        // The audit trail is the regulator's: every tenant's events, database by database (TenantDatabases.AllAsync's
+        // order), each in its own sequence order. The cursor is the database's place in that order above bit 48 and a
+        // sequence below it, so with one database it is the sequence itself.
+        var all = await databases.AllAsync();
+        var (first, sequence) = ((int)(cursor >> DatabaseShift), cursor & SequenceMask);
+        IQueryable<AuditEntry> Query(IQuerySession session, long afterSequence)
+        {
+            IQueryable<AuditEntry> query = session.Query<AuditEntry>().Where(a => a.AnyTenant() && a.Sequence > afterSequence);
+            if (fromInstant is { } f) query = query.Where(a => a.RecordedAt >= f);
+            if (toInstant is { } t) query = query.Where(a => a.RecordedAt < t); // [from, to), as the export
+            if (household is { } hh) query = query.Where(a => a.HouseholdId == hh);
+            if (!string.IsNullOrWhiteSpace(type)) query = query.Where(a => a.Type == type);
+            if (!string.IsNullOrWhiteSpace(actor)) query = query.Where(a => a.Actor == actor);
+            return query.OrderBy(a => a.Sequence);
+        }
 
         if (http.Request.Headers.Accept.ToString().Contains(NdJson, StringComparison.OrdinalIgnoreCase))
         {
-            // Streams row by row from the database: a range of millions of events is never held in memory.
+            // Streams row by row from each database: a range of millions of events is never held in memory.
             http.Response.ContentType = NdJson;
-            await foreach (var entry in query.ToAsyncEnumerable(ct))
+            for (var i = first; i < all.Count; i++)
             {
-                await JsonSerializer.SerializeAsync(http.Response.Body, entry, LedgerJson.Options, ct);
-                await http.Response.Body.WriteAsync("\n"u8.ToArray(), ct);
+                await using var session = databases.AcrossTenants(all[i]);
+                await foreach (var entry in Query(session, i == first ? sequence : 0).ToAsyncEnumerable(ct))
+                {
+                    await JsonSerializer.SerializeAsync(http.Response.Body, entry, LedgerJson.Options, ct);
+                    await http.Response.Body.WriteAsync("\n"u8.ToArray(), ct);
+                }
             }
             return Results.Empty;
         }
 
         var take = Math.Clamp(limit ?? 500, 1, 5000);
-        var page = await query.Take(take + 1).ToListAsync(ct);
-        var entries = page.Take(take).ToList();
-        return TypedResults.Json(new AuditPage(entries, page.Count > take ? entries[^1].Sequence : null), LedgerJson.Options);
+        var entries = new List<AuditEntry>(take);
+        long? next = null;
+        for (var i = first; i < all.Count && next is null; i++)
+        {
+            await using var session = databases.AcrossTenants(all[i]);
+            var room = take - entries.Count;
+            var page = await Query(session, i == first ? sequence : 0).Take(room + 1).ToListAsync(ct);
+            entries.AddRange(page.Take(room));
+            // More in this database, or a page filled at its end with databases still to visit (the next page may then be
+            // empty, with no next).
+            if (page.Count > room || (page.Count == room && i + 1 < all.Count))
+                next = ((long)i << DatabaseShift) | entries[^1].Sequence;
+        }
+        return TypedResults.Json(new AuditPage(entries, next), LedgerJson.Options);
     }
+
+    private const int DatabaseShift = 48;
+    private const long SequenceMask = (1L << DatabaseShift) - 1;
 
     private static async Task<IResult> VerifyAsync(AuditVerifier verifier, string? householdId, CancellationToken ct)
     {

@@ -20,7 +20,7 @@ public enum ExportFormat
 /// Writes the audit trail for a recorded-time range, row by row straight from PostgreSQL to the output, so an export
 /// of millions of events runs in constant memory.
 /// </summary>
-public sealed class AuditExporter(NpgsqlDataSource dataSource)
+public sealed class AuditExporter(TenantDatabases databases)
 {
     private static readonly string[] Columns =
         ["householdId", "householdNumber", "version", "sequence", "type", "effectiveDate", "recordedAt", "actor", "reason", "operation", "correlationId", "causationId", "previousHash", "hash", "data", "linkVersion"];
@@ -33,26 +33,23 @@ public sealed class AuditExporter(NpgsqlDataSource dataSource)
 
     public async Task<long> CountAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("select count(*) from ledger.mt_doc_auditentry where recorded_at >= $1 and recorded_at < $2");
-        command.Parameters.AddWithValue(from);
-        command.Parameters.AddWithValue(to);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        long count = 0;
+        foreach (var database in await databases.AllAsync())
+        {
+            await using var command = TenantDatabases.DataSourceOf(database).CreateCommand("select count(*) from ledger.mt_doc_auditentry where recorded_at >= $1 and recorded_at < $2");
+            command.Parameters.AddWithValue(from);
+            command.Parameters.AddWithValue(to);
+            count += (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+        return count;
     }
 
-    /// <summary>Exports events recorded in [from, to); calls <paramref name="progress"/> every 10,000 rows.</summary>
+    /// <summary>
+    /// Exports events recorded in [from, to), database by database, each in sequence order (as <c>GET /audit</c>);
+    /// calls <paramref name="progress"/> every 10,000 rows.
+    /// </summary>
     public async Task<long> ExportAsync(DateTimeOffset from, DateTimeOffset to, ExportFormat format, Stream output, Action<long>? progress, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        // A cursor inside a transaction: Npgsql then streams rows instead of buffering the whole result.
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using var command = new NpgsqlCommand(
-            // Rows stored before link v2 carry no linkVersion: the export says 1 for them, as GET /audit does.
-            "select (jsonb_build_object('linkVersion', 1) || data)::text from ledger.mt_doc_auditentry where recorded_at >= $1 and recorded_at < $2 order by sequence",
-            connection, transaction);
-        command.Parameters.AddWithValue(from);
-        command.Parameters.AddWithValue(to);
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
-
         // No byte-order mark: the first header must read exactly "householdId" to the regulator's tools, and
         // the regulator guide tells spreadsheet users to import the file as UTF-8.
         await using var text = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true);
@@ -60,28 +57,41 @@ public sealed class AuditExporter(NpgsqlDataSource dataSource)
         if (csv is not null) await csv.WriteRecordAsync(Columns, ct);
 
         long rows = 0;
-        while (await reader.ReadAsync(ct))
+        foreach (var database in await databases.AllAsync())
         {
-            var json = reader.GetString(0);
-            if (csv is null)
+            await using var connection = await TenantDatabases.DataSourceOf(database).OpenConnectionAsync(ct);
+            // A cursor inside a transaction: Npgsql then streams rows instead of buffering the whole result.
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using var command = new NpgsqlCommand(
+                // Rows stored before link v2 carry no linkVersion: the export says 1 for them, as GET /audit does.
+                "select (jsonb_build_object('linkVersion', 1) || data)::text from ledger.mt_doc_auditentry where recorded_at >= $1 and recorded_at < $2 order by sequence",
+                connection, transaction);
+            command.Parameters.AddWithValue(from);
+            command.Parameters.AddWithValue(to);
+            await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+            while (await reader.ReadAsync(ct))
             {
-                await text.WriteAsync(json);
-                await text.WriteAsync('\n');
+                var json = reader.GetString(0);
+                if (csv is null)
+                {
+                    await text.WriteAsync(json);
+                    await text.WriteAsync('\n');
+                }
+                else
+                {
+                    using var document = JsonDocument.Parse(json);
+                    var fields = Columns.Select(column => Cell(document.RootElement.TryGetProperty(column, out var value)
+                        ? value.ValueKind switch
+                        {
+                            JsonValueKind.String => value.GetString() ?? "",
+                            JsonValueKind.Null => "",
+                            _ => value.GetRawText(),
+                        }
+                        : "")).ToArray();
+                    await csv.WriteRecordAsync(fields, ct);
+                }
+                if (++rows % 10_000 == 0) progress?.Invoke(rows);
             }
-            else
-            {
-                using var document = JsonDocument.Parse(json);
-                var fields = Columns.Select(column => Cell(document.RootElement.TryGetProperty(column, out var value)
-                    ? value.ValueKind switch
-                    {
-                        JsonValueKind.String => value.GetString() ?? "",
-                        JsonValueKind.Null => "",
-                        _ => value.GetRawText(),
-                    }
-                    : "")).ToArray();
-                await csv.WriteRecordAsync(fields, ct);
-            }
-            if (++rows % 10_000 == 0) progress?.Invoke(rows);
         }
         if (csv is not null) await csv.FlushAsync(ct);
         progress?.Invoke(rows);

@@ -67,7 +67,7 @@ public sealed class AuditTrailRebuild(IDocumentStore store)
     /// <summary>The page's rows replaced in one transaction: one delete, one binary COPY.</summary>
     private async Task ReplaceAsync(string tenant, string table, AuditRows rows, CancellationToken ct)
     {
-        await using var connection = ((Marten.Storage.IMartenDatabase)store.Storage.Database).CreateConnection();
+        await using var connection = (await new Ledger.Api.Hosting.TenantDatabases(store).OfAsync(tenant)).CreateConnection();
         await connection.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var delete = new NpgsqlCommand($"delete from {table} where tenant_id = $1 and id = any($2)", connection, transaction))
@@ -123,7 +123,7 @@ public sealed class AuditTrailRebuild(IDocumentStore store)
     private async Task<IReadOnlyList<StoredEvent>> ReadPageAsync(string tenant, long after, long ceiling, int pageSize, CancellationToken ct)
     {
         var schema = store.Options.Events.DatabaseSchemaName;
-        await using var connection = ((Marten.Storage.IMartenDatabase)store.Storage.Database).CreateConnection();
+        await using var connection = (await new Ledger.Api.Hosting.TenantDatabases(store).OfAsync(tenant)).CreateConnection();
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(
             "select e.seq_id, e.stream_id, e.version, e.type, e.timestamp, e.user_name, e.headers ->> 'reason', e.headers ->> 'operation', " +

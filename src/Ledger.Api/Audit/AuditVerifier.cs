@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Marten;
+using Marten.Storage;
+using Ledger.Api.Hosting;
 using Npgsql;
 
 namespace Ledger.Api.Audit;
@@ -24,15 +26,18 @@ public sealed record LedgerDigest(string Digest, int Households, long Events, Da
 /// Recomputes hash chains from the stored events (the raw rows in <c>mt_events</c>, not the audit rows) and compares
 /// them with the audit trail, household by household, reading one household at a time.
 /// </summary>
-public sealed class AuditVerifier(NpgsqlDataSource dataSource, IDocumentStore store)
+public sealed class AuditVerifier(TenantDatabases databases)
 {
+    /// <summary>Every household of every database, or the one named (in whichever database holds it).</summary>
     public async Task<VerificationResult> VerifyAsync(Guid? householdId, CancellationToken ct)
     {
-        var households = await HouseholdIdsAsync(householdId, ct);
+        var households = new List<(IMartenDatabase Database, Guid Id)>();
+        foreach (var database in await databases.AllAsync())
+            households.AddRange((await HouseholdIdsAsync(database, householdId, ct)).Select(id => (database, id)));
         long events = 0;
-        foreach (var id in households)
+        foreach (var (database, id) in households)
         {
-            var (count, broken, _) = await RecomputeAsync(id, ct);
+            var (count, broken, _) = await RecomputeAsync(database, id, ct);
             events += count;
             if (broken is not null) return new VerificationResult(false, households.Count, events, broken);
         }
@@ -43,9 +48,14 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource, IDocumentStore st
     public async Task<VerificationResult> VerifyAgainstAsync(LedgerDigest earlier, CancellationToken ct)
     {
         long events = 0;
+        var all = await databases.AllAsync();
         foreach (var head in earlier.Heads)
         {
-            var (count, broken, hashes) = await RecomputeAsync(head.HouseholdId, ct);
+            // A household's events are in one database; one that is in none has lost its history.
+            (long Events, BrokenLink? Broken, Dictionary<long, string> Hashes) found = (0, null, []);
+            foreach (var database in all)
+                if ((found = await RecomputeAsync(database, head.HouseholdId, ct)).Events > 0) break;
+            var (count, broken, hashes) = found;
             events += count;
             if (broken is not null) return new VerificationResult(false, earlier.Heads.Count, events, broken);
             if (!hashes.TryGetValue(head.Version, out var hash) || hash != head.Hash)
@@ -57,30 +67,35 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource, IDocumentStore st
 
     public async Task<LedgerDigest> DigestAsync(DateTimeOffset now, CancellationToken ct)
     {
-        await using var session = store.QuerySession();
-        var heads = await session.QueryAsync<ChainHead>(
-            "select json_build_object('householdId', d.data ->> 'householdId', 'version', (d.data ->> 'version')::bigint, 'hash', d.data ->> 'hash') " +
-            "from ledger.mt_doc_auditentry d join (select data ->> 'householdId' as h, max((data ->> 'version')::bigint) as v from ledger.mt_doc_auditentry group by 1) m " +
-            "on d.data ->> 'householdId' = m.h and (d.data ->> 'version')::bigint = m.v order by d.data ->> 'householdId'", ct);
+        var heads = new List<ChainHead>();
+        foreach (var database in await databases.AllAsync())
+        {
+            await using var session = databases.AcrossTenants(database);
+            heads.AddRange(await session.QueryAsync<ChainHead>(
+                "select json_build_object('householdId', d.data ->> 'householdId', 'version', (d.data ->> 'version')::bigint, 'hash', d.data ->> 'hash') " +
+                "from ledger.mt_doc_auditentry d join (select data ->> 'householdId' as h, max((data ->> 'version')::bigint) as v from ledger.mt_doc_auditentry group by 1) m " +
+                "on d.data ->> 'householdId' = m.h and (d.data ->> 'version')::bigint = m.v order by d.data ->> 'householdId'", ct));
+        }
         var material = string.Join("\n", heads.OrderBy(h => h.HouseholdId).Select(h => $"{h.HouseholdId}:{h.Version}:{h.Hash}"));
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)));
         return new LedgerDigest(digest, heads.Count, heads.Sum(h => h.Version), now, heads.OrderBy(h => h.HouseholdId).ToList());
     }
 
-    private async Task<List<Guid>> HouseholdIdsAsync(Guid? only, CancellationToken ct)
+    private static async Task<List<Guid>> HouseholdIdsAsync(IMartenDatabase database, Guid? only, CancellationToken ct)
     {
-        if (only is { } id) return [id];
         var ids = new List<Guid>();
-        await using var command = dataSource.CreateCommand("select id from ledger.mt_streams order by id");
+        await using var command = TenantDatabases.DataSourceOf(database).CreateCommand(
+            only is null ? "select id from ledger.mt_streams order by id" : "select id from ledger.mt_streams where id = $1");
+        if (only is { } id) command.Parameters.AddWithValue(id);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
         return ids;
     }
 
-    private async Task<(long Events, BrokenLink? Broken, Dictionary<long, string> Hashes)> RecomputeAsync(Guid householdId, CancellationToken ct)
+    private async Task<(long Events, BrokenLink? Broken, Dictionary<long, string> Hashes)> RecomputeAsync(IMartenDatabase database, Guid householdId, CancellationToken ct)
     {
         var rows = new Dictionary<long, AuditEntry>();
-        await using (var session = store.QuerySession())
+        await using (var session = databases.AcrossTenants(database))
         {
             foreach (var row in await session.Query<AuditEntry>().Where(a => a.AnyTenant() && a.HouseholdId == householdId).ToListAsync(ct))
                 rows[row.Version] = row;
@@ -90,7 +105,7 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource, IDocumentStore st
         var previous = AuditChain.Genesis;
         var linkVersion = 1;
         long count = 0;
-        await using var command = dataSource.CreateCommand(
+        await using var command = TenantDatabases.DataSourceOf(database).CreateCommand(
             "select version, seq_id, type, timestamp, user_name, headers::text, correlation_id, causation_id, data::text " +
             "from ledger.mt_events where stream_id = $1 order by version");
         command.Parameters.AddWithValue(householdId);

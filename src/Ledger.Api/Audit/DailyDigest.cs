@@ -26,12 +26,14 @@ public static class DailyDigestHandler
             .Then.MoveToErrorQueue();
     }
 
-    [Wolverine.Attributes.Transactional]
-    public static async Task Handle(PublishDailyDigest message, IDocumentSession session, AuditVerifier verifier, BusinessCalendar calendar, CancellationToken ct)
+    public static async Task Handle(PublishDailyDigest message, IDocumentStore store, AuditVerifier verifier, BusinessCalendar calendar, CancellationToken ct)
     {
+        // The ledger's own record, not an insurer's: in the default database (LedgerOutbox), over every database's chains.
+        await using var session = store.LightweightSession(Ledger.Api.Security.Tenancy.Default);
         var id = IdOf(message.Day);
         if (await session.LoadAsync<PublishedDigest>(id, ct) is not null) return;
         session.Insert(new PublishedDigest(id, await verifier.DigestAsync(calendar.Now.ToDateTimeOffset(), ct)));
+        await session.SaveChangesAsync(ct);
     }
 
     private static bool AlreadyPublished(Exception e) =>

@@ -28,16 +28,23 @@ public static class FhirExport
     private const string Insurer = "Ledger insurer";
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/households/{householdId}/fhir", async (IDocumentStore store, BusinessCalendar calendar, string householdId, CancellationToken ct) =>
+        app.MapGet("/households/{householdId}/fhir", async (IDocumentStore store, TenantDatabases databases, BusinessCalendar calendar, string householdId, CancellationToken ct) =>
             {
-                // A regulator's export: find the household in whichever tenant holds it, then read it in that tenant.
-                await using var any = store.QuerySession();
-                var found = Guid.TryParse(householdId, out var id)
-                    ? await any.Query<Household>().Where(h => h.AnyTenant() && h.Id == id).FirstOrDefaultAsync(ct)
-                    : await any.Query<Household>().Where(h => h.AnyTenant() && h.Number == householdId.Trim().ToUpperInvariant()).FirstOrDefaultAsync(ct);
+                // A regulator's export: find the household in whichever database and tenant holds it, then read it in that tenant.
+                Household? found = null;
+                string? tenant = null;
+                foreach (var database in await databases.AllAsync())
+                {
+                    await using var any = databases.AcrossTenants(database);
+                    found = Guid.TryParse(householdId, out var id)
+                        ? await any.Query<Household>().Where(h => h.AnyTenant() && h.Id == id).FirstOrDefaultAsync(ct)
+                        : await any.Query<Household>().Where(h => h.AnyTenant() && h.Number == householdId.Trim().ToUpperInvariant()).FirstOrDefaultAsync(ct);
+                    if (found is null) continue;
+                    tenant = (await any.MetadataForAsync(found, ct))?.TenantId;
+                    break;
+                }
                 if (found is null) return Problems.UnknownHousehold();
-                var tenant = (await any.MetadataForAsync(found, ct))?.TenantId ?? Ledger.Api.Security.Tenancy.Default;
-                await using var session = store.QuerySession(tenant);
+                await using var session = store.QuerySession(tenant ?? Ledger.Api.Security.Tenancy.Default);
                 var revealed = (await Ledger.Api.Privacy.PersonalDataVault.RevealAsync(session, found, ct))!;
                 return Results.Text(Bundle(revealed, calendar.Today, calendar.Now).ToJson(), "application/fhir+json");
             })

@@ -9,7 +9,7 @@ namespace Ledger.Api.Cli;
 /// </summary>
 public static class CliOutput
 {
-    public static bool IsLedgerCommand(string[] args) => args is ["replay" or "sweep" or "audit" or "seed" or "rebuild", ..];
+    public static bool IsLedgerCommand(string[] args) => args is ["replay" or "sweep" or "audit" or "seed" or "rebuild" or "tenants", ..];
 
     /// <summary>
     /// JasperFx scans the assemblies marked [JasperFxAssembly] for commands and extensions and prints "Searching '…'

@@ -65,9 +65,20 @@ public static class LedgerSetup
             .AddCheck<WarmUp>("warmUp", tags: ["ready"]);
 
         var cluster = builder.Configuration["Ledger:Cluster"] == "true";
-        var marten = services.AddMarten(sp => ConfigureStore(new StoreOptions(), sp.GetRequiredService<LedgerDatabase>().ConnectionString, sp.GetRequiredService<IClock>()))
+        var marten = services.AddMarten(sp =>
+            {
+                var store = ConfigureStore(new StoreOptions(), sp.GetRequiredService<LedgerDatabase>().ConnectionString,
+                    sp.GetRequiredService<IClock>(), TenantDatabases.Configured(builder.Configuration));
+                // Wolverine's own tables (nodes, scheduled and dead-letter messages) live in the default database, beside
+                // the tenant pool; each tenant database keeps its outbox. Wolverine reads this once the store is built.
+                sp.GetRequiredService<MartenIntegration>().MasterDataSource ??= ((Marten.Storage.ShardedTenancy)store.Tenancy).TenantDatabase.DataSource;
+                return store;
+            })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup();
+        services.AddSingleton<TenantDatabases>();
+        // Before anything writes: a tenant configuration places is in its database before its first request.
+        services.AddHostedService<TenantPlacements>();
         if (cluster)
         {
             // Wolverine's leader spreads the async projections over the live nodes, each on exactly one, and moves a dead
@@ -123,9 +134,11 @@ public static class LedgerSetup
         || (e.InnerException is { } inner && RunAgainSucceeds(inner));
 
     /// <summary>The event store as the ledger runs it; the benchmark project builds the same one.</summary>
-    public static StoreOptions ConfigureStore(StoreOptions opts, string connectionString, IClock clock)
+    public static StoreOptions ConfigureStore(StoreOptions opts, string connectionString, IClock clock, IReadOnlyDictionary<string, string>? placedTenants = null)
     {
-        opts.Connection(DataSource(connectionString));
+        // Insurers share a database unless one is placed in its own (TenantDatabases): every event and document carries
+        // its tenant (docs/security.md).
+        TenantDatabases.Configure(opts, connectionString, placedTenants);
         opts.DatabaseSchemaName = HouseholdNumbers.Schema;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, o => LedgerJson.ConfigureStorage(o));
 
@@ -136,9 +149,6 @@ public static class LedgerSetup
         opts.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
         // The household FetchForWriting loads is the one the inline projection folds the new events onto: one read, not two.
         opts.Events.UseIdentityMapForAggregates = true;
-        // Insurers share one database: every event and document carries its tenant (docs/security.md).
-        opts.Events.TenancyStyle = JasperFx.MultiTenancy.TenancyStyle.Conjoined;
-        opts.Policies.AllDocumentsAreMultiTenanted();
         opts.Events.MetadataConfig.CorrelationIdEnabled = true;
         opts.Events.MetadataConfig.CausationIdEnabled = true;
         opts.Events.MetadataConfig.HeadersEnabled = true;

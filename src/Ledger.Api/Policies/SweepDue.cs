@@ -83,12 +83,21 @@ public static class SweepIndex
     /// </summary>
     public static async Task<int> RebuildAsync(IDocumentStore store, CancellationToken ct)
     {
+        var databases = new Ledger.Api.Hosting.TenantDatabases(store);
+        var rows = 0;
+        foreach (var database in await databases.AllAsync())
+            rows += await RebuildAsync(store, databases, database, ct);
+        return rows;
+    }
+
+    private static async Task<int> RebuildAsync(IDocumentStore store, Ledger.Api.Hosting.TenantDatabases databases, Marten.Storage.IMartenDatabase database, CancellationToken ct)
+    {
         var rows = 0;
         for (var after = Guid.Empty; ;)
         {
             IReadOnlyList<IEvent> opened;
             // The household document does not carry its tenant; the stream's first event does.
-            await using (var query = store.QuerySession())
+            await using (var query = databases.AcrossTenants(database))
                 opened = await query.Events.QueryAllRawEvents()
                     .Where(e => e.AnyTenant() && e.Version == 1 && e.StreamId > after)
                     .OrderBy(e => e.StreamId).Take(PageSize).ToListAsync(ct);

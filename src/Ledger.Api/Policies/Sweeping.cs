@@ -1,3 +1,4 @@
+using Ledger.Api.Hosting;
 using JasperFx.CommandLine;
 using Ledger.Domain.Households;
 using Ledger.Domain.Policies;
@@ -19,7 +20,11 @@ public sealed record SweepResult(LocalDate Date, int Households, int Events);
 public sealed record ScheduledSweep(Instant Slot);
 
 /// <summary>The next page of households due by <see cref="Date"/>, from the sweep's index, after <see cref="After"/>.</summary>
-public sealed record SweepPage(LocalDate Date, SweepCursor After);
+public sealed record SweepPage(LocalDate Date, SweepCursor After)
+{
+    /// <summary>The database whose index is paged (<see cref="TenantDatabases"/>): the sweep fans out over each.</summary>
+    public string Database { get; init; } = TenantDatabases.Default;
+}
 
 /// <summary>One household's transitions due by <see cref="Date"/>, on the durable <c>sweep</c> queue.</summary>
 public sealed record SweepDueHousehold(Guid HouseholdId, string Tenant, LocalDate Date);
@@ -46,16 +51,18 @@ public static class RunSweepHandler
 /// </summary>
 public static class ScheduledSweepHandler
 {
-    [Wolverine.Attributes.Transactional]
-    public static async Task Handle(ScheduledSweep message, IDocumentSession session, IMessageContext bus, BusinessCalendar calendar,
-        IConfiguration configuration, CancellationToken ct)
+    public static async Task Handle(ScheduledSweep message, IDocumentStore store, TenantDatabases databases, Wolverine.Runtime.IWolverineRuntime runtime,
+        BusinessCalendar calendar, IConfiguration configuration, CancellationToken ct)
     {
+        var (session, bus) = LedgerOutbox.Open(store, runtime);
+        await using var _ = session;
         var slot = SweepScheduler.SlotId(message.Slot);
         // A node that started during this slot, or a late message after an outage: the slot was swept already.
         if (await session.LoadAsync<SweepSlot>(slot, ct) is not null) return;
         session.Insert(new SweepSlot(slot));
         var today = calendar.Today;
-        await bus.PublishAsync(new SweepPage(today, SweepCursor.Start));
+        foreach (var database in await databases.AllAsync())
+            await bus.PublishAsync(new SweepPage(today, SweepCursor.Start) { Database = TenantDatabases.IdOf(database) });
         if (SweepScheduler.Interval(configuration) is { } interval)
         {
             // The next slot after now, not after this one: after an outage the chain skips the slots it missed.
@@ -65,6 +72,7 @@ public static class ScheduledSweepHandler
         // Until the day's digest is kept, each slot asks again: one that failed for good is tried at the next slot.
         if (await session.LoadAsync<Ledger.Api.Audit.PublishedDigest>(Ledger.Api.Audit.DailyDigestHandler.IdOf(today), ct) is null)
             await bus.PublishAsync(new Ledger.Api.Audit.PublishDailyDigest(today));
+        await session.SaveChangesAsync(ct);
     }
 }
 
@@ -79,14 +87,18 @@ public static class SweepPageHandler
         chain.OnAnyException().RetryWithCooldown(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
             .Then.MoveToErrorQueue();
 
-    [Wolverine.Attributes.Transactional]
-    public static async Task Handle(SweepPage message, IDocumentSession session, IMessageContext bus, CancellationToken ct)
+    public static async Task Handle(SweepPage message, IDocumentStore store, TenantDatabases databases, Wolverine.Runtime.IWolverineRuntime runtime, CancellationToken ct)
     {
-        var page = await SweepIndex.PageAsync(session, message.Date, message.After, ct);
+        IReadOnlyList<SweepDue> page;
+        await using (var index = databases.AcrossTenants(await store.Storage.FindOrCreateDatabase(message.Database)))
+            page = await SweepIndex.PageAsync(index, message.Date, message.After, ct);
+        var (session, bus) = LedgerOutbox.Open(store, runtime);
+        await using var _ = session;
         foreach (var due in page)
             await bus.PublishAsync(new SweepDueHousehold(due.Id, due.TenantId, message.Date));
         if (page.Count == SweepIndex.PageSize)
-            await bus.PublishAsync(new SweepPage(message.Date, SweepIndex.CursorAfter(page[^1])));
+            await bus.PublishAsync(message with { After = SweepIndex.CursorAfter(page[^1]) });
+        await session.SaveChangesAsync(ct);
     }
 }
 
@@ -114,28 +126,33 @@ public static class Sweeper
     public static async Task<SweepResult> SweepAsync(IDocumentStore store, BusinessCalendar calendar, LocalDate date, CancellationToken ct, ILogger? logger = null)
     {
         EnsureNotFuture(calendar, date);
+        var databases = new TenantDatabases(store);
         int households = 0, recorded = 0;
-        for (var after = SweepCursor.Start; ;)
+        foreach (var database in await databases.AllAsync())
         {
-            IReadOnlyList<SweepDue> page;
-            await using (var session = store.QuerySession())
-                page = await SweepIndex.PageAsync(session, date, after, ct);
-            foreach (var due in page)
+            for (var after = SweepCursor.Start; ;)
             {
-                try
+                IReadOnlyList<SweepDue> page;
+                await using (var session = databases.AcrossTenants(database))
+                    page = await SweepIndex.PageAsync(session, date, after, ct);
+                foreach (var due in page)
                 {
-                    recorded += await SweepHouseholdAsync(store, calendar, due.Id, due.TenantId, date, ct);
+                    try
+                    {
+                        recorded += await SweepHouseholdAsync(store, calendar, due.Id, due.TenantId, date, ct);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // One household that cannot be swept must not stop the others; the next sweep tries it again.
+                        logger?.LogError(e, "Sweep of household {Household} failed", due.Id);
+                    }
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // One household that cannot be swept must not stop the others; the next sweep tries it again.
-                    logger?.LogError(e, "Sweep of household {Household} failed", due.Id);
-                }
+                households += page.Count;
+                if (page.Count < SweepIndex.PageSize) break;
+                after = SweepIndex.CursorAfter(page[^1]);
             }
-            households += page.Count;
-            if (page.Count < SweepIndex.PageSize) return new SweepResult(date, households, recorded);
-            after = SweepIndex.CursorAfter(page[^1]);
         }
+        return new SweepResult(date, households, recorded);
     }
 
     /// <summary>One household's transitions due by <paramref name="date"/>, through the write path every command takes.</summary>

@@ -1,3 +1,4 @@
+using Ledger.Api.Hosting;
 using System.Diagnostics;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
@@ -32,18 +33,24 @@ public sealed class ProjectionRebuilder(IDocumentStore store)
 
     private IEnumerable<IProjectionSource<IDocumentOperations, IQuerySession>> Sources => ((StoreOptions)store.Options).Projections.All;
 
-    /// <summary>The tenants that have events, in name order.</summary>
+    /// <summary>The tenants that have events, in every database, in name order.</summary>
     public async Task<IReadOnlyList<string>> TenantsAsync(CancellationToken ct)
     {
-        await using var query = store.QuerySession();
-        return (await query.AdvancedSql.QueryAsync<string>(
-            $"select distinct tenant_id from {store.Options.Events.DatabaseSchemaName}.mt_streams order by tenant_id", ct)).ToList();
+        var databases = new TenantDatabases(store);
+        var tenants = new List<string>();
+        foreach (var database in await databases.AllAsync())
+        {
+            await using var query = databases.AcrossTenants(database);
+            tenants.AddRange(await query.AdvancedSql.QueryAsync<string>(
+                $"select distinct tenant_id from {store.Options.Events.DatabaseSchemaName}.mt_streams", ct));
+        }
+        return tenants.Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>How many events <see cref="RebuildAsync"/> will apply, for a progress bar.</summary>
     public async Task<long> CountAsync(string projection, string tenant, CancellationToken ct)
     {
-        var ceiling = await CeilingAsync(Find(projection), ct);
+        var ceiling = await CeilingAsync(Find(projection), tenant, ct);
         await using var query = store.QuerySession(tenant);
         return await query.Events.QueryAllRawEvents().Where(e => e.Sequence <= ceiling).LongCountAsync(ct);
     }
@@ -52,7 +59,7 @@ public sealed class ProjectionRebuilder(IDocumentStore store)
     {
         var source = Find(projection);
         var watch = Stopwatch.StartNew();
-        var ceiling = await CeilingAsync(source, ct);
+        var ceiling = await CeilingAsync(source, tenant, ct);
         if (source.Name == AuditTrailProjection.Name)
         {
             var linked = await new AuditTrailRebuild(store).RebuildAsync(tenant, ceiling, pageSize, progress, ct);
@@ -92,16 +99,19 @@ public sealed class ProjectionRebuilder(IDocumentStore store)
         Sources.FirstOrDefault(s => s.Lifecycle != ProjectionLifecycle.Live && string.Equals(s.Name, projection, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentOutOfRangeException(nameof(projection), projection, $"No projection '{projection}'. Projections: {string.Join(", ", ProjectionNames)}.");
 
-    /// <summary>An inline projection is rebuilt up to the last stored event; an async one up to where its shards are.</summary>
-    private async Task<long> CeilingAsync(IProjectionSource<IDocumentOperations, IQuerySession> source, CancellationToken ct)
+    /// <summary>
+    /// An inline projection is rebuilt up to the last stored event of the tenant's database; an async one up to where its
+    /// shards are in that database.
+    /// </summary>
+    private async Task<long> CeilingAsync(IProjectionSource<IDocumentOperations, IQuerySession> source, string tenant, CancellationToken ct)
     {
         if (source.Lifecycle == ProjectionLifecycle.Async)
         {
             var shards = source.Shards().Select(s => s.Name.Identity).ToHashSet();
-            var progress = await store.Advanced.AllProjectionProgress(token: ct);
+            var progress = await (await new TenantDatabases(store).OfAsync(tenant)).AllProjectionProgress(ct);
             return progress.Where(p => shards.Contains(p.ShardName)).Select(p => p.Sequence).DefaultIfEmpty(0).Min();
         }
-        await using var query = store.QuerySession();
+        await using var query = store.QuerySession(tenant);
         return (await query.AdvancedSql.QueryAsync<long>(
             $"select coalesce(max(seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_events", ct)).Single();
     }

@@ -35,13 +35,28 @@ public static class RegisterEndpoints
             .Produces<AutomationReport>().ProducesValidationProblem();
     }
 
-    /// <summary>Regulators read across tenants; everyone else within their own.</summary>
-    private static IQueryable<T> Scoped<T>(IQuerySession session, HttpContext http) where T : notnull =>
-        Ledger.Api.Security.Tenancy.AcrossTenants(http.User)
-            ? session.Query<T>().Where(x => x.AnyTenant())
-            : session.Query<T>().Where(x => x.TenantIsOneOf(Ledger.Api.Security.Tenancy.Of(http.User)));
+    /// <summary>
+    /// Regulators read across tenants, database by database (<see cref="TenantDatabases"/>); everyone else within their
+    /// own tenant. <paramref name="shape"/> filters, orders and limits each database's rows; the caller merges them.
+    /// </summary>
+    private static async Task<List<T>> ReadAsync<T>(HttpContext http, Func<IQueryable<T>, IQueryable<T>> shape, CancellationToken ct) where T : notnull
+    {
+        var databases = http.RequestServices.GetRequiredService<TenantDatabases>();
+        if (!Ledger.Api.Security.Tenancy.AcrossTenants(http.User))
+        {
+            await using var own = http.RequestServices.GetRequiredService<IDocumentStore>().QuerySession(Ledger.Api.Security.Tenancy.Of(http.User));
+            return [.. await shape(own.Query<T>()).ToListAsync(ct)];
+        }
+        var rows = new List<T>();
+        foreach (var database in await databases.AllAsync())
+        {
+            await using var session = databases.AcrossTenants(database);
+            rows.AddRange(await shape(session.Query<T>().Where(x => x.AnyTenant())).ToListAsync(ct));
+        }
+        return rows;
+    }
 
-    private static async Task<IResult> ClaimsAsync(HttpContext http, IQuerySession session, string? status, string? category, string? from, string? to, int? limit, CancellationToken ct)
+    private static async Task<IResult> ClaimsAsync(HttpContext http, string? status, string? category, string? from, string? to, int? limit, CancellationToken ct)
     {
         var errors = new List<FieldError>();
         var statusValue = ParseEnum<ClaimStatus>(status, "status", errors);
@@ -51,16 +66,20 @@ public static class RegisterEndpoints
         if (fromDate is { } f && toDate is { } t && t < f) errors.Add(new("to", "must not be before from"));
         if (errors.Count > 0) return Problems.Validation(errors);
 
-        var query = Scoped<ClaimRegisterEntry>(session, http);
-        if (statusValue is { } s) query = query.Where(c => c.Status == s);
-        if (categoryValue is { } c) query = query.Where(x => x.Category == c);
-        if (fromDate is { } fd) { var d = fd.ToDateOnly(); query = query.Where(x => x.LossDate >= d); }
-        if (toDate is { } td) { var d = td.ToDateOnly(); query = query.Where(x => x.LossDate <= d); }
-        var rows = await query.OrderByDescending(x => x.LossDate).Take(Math.Clamp(limit ?? 200, 1, 1000)).ToListAsync(ct);
-        return TypedResults.Json(rows, LedgerJson.Options);
+        var take = Math.Clamp(limit ?? 200, 1, 1000);
+        var rows = await ReadAsync<ClaimRegisterEntry>(http, query =>
+        {
+            if (statusValue is { } s) query = query.Where(c => c.Status == s);
+            if (categoryValue is { } c) query = query.Where(x => x.Category == c);
+            if (fromDate is { } fd) { var d = fd.ToDateOnly(); query = query.Where(x => x.LossDate >= d); }
+            if (toDate is { } td) { var d = td.ToDateOnly(); query = query.Where(x => x.LossDate <= d); }
+            return query.OrderByDescending(x => x.LossDate).Take(take);
+        }, ct);
+        // Merged across databases, in the order each one gave (a stable sort keeps a single database's order as it was).
+        return TypedResults.Json(rows.OrderByDescending(x => x.LossDate).Take(take).ToList(), LedgerJson.Options);
     }
 
-    private static async Task<IResult> RenewalsAsync(HttpContext http, IQuerySession session, BusinessCalendar calendar, string? within, CancellationToken ct)
+    private static async Task<IResult> RenewalsAsync(HttpContext http, BusinessCalendar calendar, string? within, CancellationToken ct)
     {
         var days = 30;
         if (within is not null && (!int.TryParse(within, out days) || days is < 0 or > 366))
@@ -68,15 +87,15 @@ public static class RegisterEndpoints
         var today = calendar.Today;
         var first = today.ToDateOnly();
         var last = today.PlusDays(days).ToDateOnly();
-        var rows = await Scoped<PolicyRegisterEntry>(session, http)
+        var rows = (await ReadAsync<PolicyRegisterEntry>(http, query => query
             .Where(p => !p.Ended && !p.RenewalDeclined && p.TermEnd >= first && p.TermEnd <= last)
-            .OrderBy(p => p.TermEnd).ToListAsync(ct);
+            .OrderBy(p => p.TermEnd), ct)).OrderBy(p => p.TermEnd);
         return TypedResults.Json(rows.Select(p => new RenewalDueEntry(p.Id, p.HouseholdId, p.Category, p.ProductCode,
             LocalDate.FromDateOnly(p.TermEnd), Period.DaysBetween(today, LocalDate.FromDateOnly(p.TermEnd)),
             p.GuaranteedRenewalUntil is { } g && p.TermEnd < g)).ToList(), LedgerJson.Options);
     }
 
-    private static async Task<IResult> AutomationAsync(HttpContext http, IDocumentStore store, IQuerySession session, BusinessCalendar calendar, string? from, string? to, CancellationToken ct)
+    private static async Task<IResult> AutomationAsync(HttpContext http, TenantDatabases databases, BusinessCalendar calendar, string? from, string? to, CancellationToken ct)
     {
         var errors = new List<FieldError>();
         var fromDate = ParseDate(from, "from", errors) ?? new LocalDate(1900, 1, 1);
@@ -85,7 +104,7 @@ public static class RegisterEndpoints
         if (errors.Count > 0) return Problems.Validation(errors);
         var f = fromDate.AtStartOfDayInZone(calendar.Zone).ToDateTimeOffset();
         var t = toDate.PlusDays(1).AtStartOfDayInZone(calendar.Zone).ToDateTimeOffset();
-        var decisions = await Scoped<AutomationDecision>(session, http).Where(d => d.DecidedAt >= f && d.DecidedAt < t).ToListAsync(ct);
+        var decisions = await ReadAsync<AutomationDecision>(http, query => query.Where(d => d.DecidedAt >= f && d.DecidedAt < t), ct);
         RatioLine Line(DecisionKind kind, decimal target)
         {
             var of = decisions.Where(d => d.Kind == kind).ToList();
@@ -94,7 +113,7 @@ public static class RegisterEndpoints
             // DOMAIN.md: the targets are to be exceeded (> 70%, > 40%).
             return new RatioLine(automated, of.Count - automated, ratio, target, ratio > target);
         }
-        var lag = await ProjectionLagHealthCheck.LagAsync(store, ct);
+        var lag = await ProjectionLagHealthCheck.LagAsync(databases, ct);
         return TypedResults.Json(new AutomationReport(fromDate, toDate,
             Line(DecisionKind.Underwriting, UnderwritingTarget), Line(DecisionKind.Claim, ClaimsTarget), Line(DecisionKind.PolicyChange, PolicyChangeTarget),
             lag.Values.DefaultIfEmpty(0).Max()), LedgerJson.Options);
@@ -123,19 +142,24 @@ public static class RegisterEndpoints
 /// Readiness includes how far each async projection trails the event store. A projection that stopped on an event it
 /// cannot apply shows here as a growing lag (it is never skipped silently).
 /// </summary>
-public sealed class ProjectionLagHealthCheck(IDocumentStore store, IConfiguration configuration) : IHealthCheck
+public sealed class ProjectionLagHealthCheck(TenantDatabases databases, IConfiguration configuration) : IHealthCheck
 {
-    public static async Task<Dictionary<string, long>> LagAsync(IDocumentStore store, CancellationToken ct)
+    /// <summary>Each projection's lag in events: the most it trails in any database (each has its own sequence and daemon).</summary>
+    public static async Task<Dictionary<string, long>> LagAsync(TenantDatabases databases, CancellationToken ct)
     {
-        // The newest sequence number, not a count of every event: this runs on every readiness probe.
-        long newest;
-        await using (var session = store.QuerySession())
-            newest = (await session.QueryAsync<long>("select coalesce(max(seq_id), 0) from ledger.mt_events", ct)).Single();
-        var progress = (await store.Advanced.AllProjectionProgress(token: ct)).Where(p => p.ShardName != "HighWaterMark").ToList();
-        var lag = progress.ToDictionary(p => p.ShardName, p => Math.Max(0, newest - p.Sequence));
-        // A projection that never started has no progress row: it is as far behind as it can be.
-        foreach (var expected in ExpectedShards.Where(s => !lag.Keys.Any(k => k.StartsWith(s, StringComparison.OrdinalIgnoreCase))))
-            lag[expected] = newest;
+        var lag = new Dictionary<string, long>();
+        foreach (var database in await databases.AllAsync())
+        {
+            // The newest sequence number, not a count of every event: this runs on every readiness probe.
+            long newest;
+            await using (var session = databases.AcrossTenants(database))
+                newest = (await session.QueryAsync<long>("select coalesce(max(seq_id), 0) from ledger.mt_events", ct)).Single();
+            var progress = (await database.AllProjectionProgress(ct)).Where(p => p.ShardName != "HighWaterMark").ToList();
+            foreach (var p in progress) lag[p.ShardName] = Math.Max(lag.GetValueOrDefault(p.ShardName), Math.Max(0, newest - p.Sequence));
+            // A projection that never started has no progress row: it is as far behind as it can be.
+            foreach (var expected in ExpectedShards.Where(s => !progress.Any(p => p.ShardName.StartsWith(s, StringComparison.OrdinalIgnoreCase))))
+                lag[expected] = Math.Max(lag.GetValueOrDefault(expected), newest);
+        }
         return lag;
     }
 
@@ -146,7 +170,7 @@ public sealed class ProjectionLagHealthCheck(IDocumentStore store, IConfiguratio
         Dictionary<string, long> lag;
         try
         {
-            lag = await LagAsync(store, ct);
+            lag = await LagAsync(databases, ct);
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
         {

@@ -27,12 +27,17 @@ public static class Tenancy
     }
 
     /// <summary>
-    /// A tenant name: not empty, no spaces or control characters (so " a" and "a" cannot be two insurers), and not
-    /// Marten's own name for the tenant of sessions opened without one.
+    /// A tenant name: 1 to <see cref="MaxNameLength"/> characters, no spaces or control characters (so " a" and "a"
+    /// cannot be two insurers), no quote or backslash, and not Marten's own name for the tenant of sessions opened
+    /// without one. Marten's sharded tenancy names a tenant's table partitions after it (PostgreSQL names are at most
+    /// 63 bytes, the longest table's name included) and refuses quotes and backslashes in them.
     /// </summary>
     public static bool IsUsableName(string name) =>
-        name.Length > 0 && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+        name.Length is > 0 and <= MaxNameLength && System.Text.Encoding.UTF8.GetByteCount(name) <= MaxNameLength
+        && !name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '\'' or '"' or '\\')
         && !string.Equals(name, MartenDefaultTenant, StringComparison.OrdinalIgnoreCase);
+
+    public const int MaxNameLength = 30;
 
     // What Marten calls the tenant of a session opened without one (IQuerySession.TenantId).
     private const string MartenDefaultTenant = "*DEFAULT*";

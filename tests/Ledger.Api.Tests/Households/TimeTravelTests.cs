@@ -199,7 +199,7 @@ public sealed class TimeTravelTests(LedgerFixture fixture) : LedgerTest(fixture)
         Assert.Equal([N, 2 * N], before.Select(s => s.Version));
         await DeleteSnapshotsAsync(household);
 
-        using (var daemon = await Store.BuildProjectionDaemonAsync())
+        using (var daemon = await Store.BuildProjectionDaemonAsync(Ledger.Api.Hosting.TenantDatabases.Default))
             await daemon.RebuildProjectionAsync(HouseholdSnapshotProjection.Name, CancellationToken.None);
 
         var after = (await SnapshotsAsync(household)).Select(s => (s.Version, s.RecordedAt, JsonSerializer.Serialize(s.Household, LedgerJson.Options))).ToList();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 namespace Ledger.Api.Tests.Infrastructure;
 
 /// <summary>Base of the API tests: the shared host, raw HTTP, and the checks every refusal must pass.</summary>
@@ -15,6 +16,13 @@ public abstract class LedgerTest
 
     protected LedgerFixture Fixture { get; }
     protected Api Api { get; }
+
+    /// <summary>A session over every tenant of the test host's one database, as the regulator's reads open one per database.</summary>
+    protected async Task<Marten.IQuerySession> AcrossTenantsAsync()
+    {
+        var databases = Fixture.Host.Services.GetRequiredService<Ledger.Api.Hosting.TenantDatabases>();
+        return databases.AcrossTenants(Assert.Single(await databases.AllAsync()));
+    }
 
     /// <summary>
     /// Sends a request that must be refused: asserts the status, the problem+json content type and the stable

@@ -24,7 +24,7 @@ public sealed class SweepIndexTests(LedgerFixture fixture) : LedgerTest(fixture)
     /// <summary>Null when the household never had anything due: no row is written for it.</summary>
     private async Task<SweepDue?> RowOf(Guid household)
     {
-        await using var session = Fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        await using var session = await AcrossTenantsAsync();
         return await session.Query<SweepDue>().SingleOrDefaultAsync(x => x.AnyTenant() && x.Id == household);
     }
 
@@ -169,7 +169,7 @@ public sealed class SweepIndexTests(LedgerFixture fixture) : LedgerTest(fixture)
         mine.Add(erasing);
 
         var seen = new List<SweepDue>();
-        await using (var session = Fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession())
+        await using (var session = await AcrossTenantsAsync())
             for (var after = SweepCursor.Start; ;)
             {
                 var page = await SweepIndex.PageAsync(session, Today, after, CancellationToken.None, size: 2);
@@ -189,7 +189,7 @@ public sealed class SweepIndexTests(LedgerFixture fixture) : LedgerTest(fixture)
     {
         await Api.OpenHousehold("张伟");
         var id = DailyDigestHandler.IdOf(Today);
-        await using (var session = Fixture.Host.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        await using (var session = Fixture.Host.Services.GetRequiredService<IDocumentStore>().LightweightSession(Ledger.Api.Security.Tenancy.Default))
         {
             session.Delete<PublishedDigest>(id);
             await session.SaveChangesAsync();

@@ -37,6 +37,11 @@ public sealed class TenantClaimTests(LedgerFixture fixture) : LedgerTest(fixture
         new[] { "default", "insurer-b" },
         7,
         "*DEFAULT*", // Marten's own tenant of sessions opened without one
+        // Marten names a tenant's table partitions after it: no quotes or backslashes, and short enough for a PostgreSQL name.
+        "o'brien",
+        "say\"cheese\"",
+        "back\\slash",
+        new string('t', Ledger.Api.Security.Tenancy.MaxNameLength + 1),
     };
 
     [Theory]

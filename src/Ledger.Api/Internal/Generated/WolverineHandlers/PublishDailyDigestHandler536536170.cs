@@ -2,7 +2,7 @@
 #pragma warning disable
 using Ledger.Api.Audit;
 using Ledger.Api.Hosting;
-using Wolverine.Marten.Publishing;
+using Marten;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -12,19 +12,17 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Ledger.Api.Audit.AuditVerifier _auditVerifier;
         private readonly Ledger.Api.Hosting.BusinessCalendar _businessCalendar;
-        private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
+        private readonly Marten.IDocumentStore _documentStore;
 
-        public PublishDailyDigestHandler536536170(Ledger.Api.Audit.AuditVerifier auditVerifier, Ledger.Api.Hosting.BusinessCalendar businessCalendar, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory)
+        public PublishDailyDigestHandler536536170(Ledger.Api.Audit.AuditVerifier auditVerifier, Ledger.Api.Hosting.BusinessCalendar businessCalendar, Marten.IDocumentStore documentStore)
         {
             _auditVerifier = auditVerifier;
             _businessCalendar = businessCalendar;
-            _outboxedSessionFactory = outboxedSessionFactory;
+            _documentStore = documentStore;
         }
 
         public override async System.Threading.Tasks.Task HandleAsync(Wolverine.Runtime.MessageContext context, System.Threading.CancellationToken cancellation)
         {
-            // Building the Marten session
-            await using var documentSession = _outboxedSessionFactory.OpenSession(context);
             // The actual message body
             var publishDailyDigest = (Ledger.Api.Audit.PublishDailyDigest)context.Envelope.Message;
 
@@ -32,15 +30,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Ledger.Api.Audit.DailyDigestHandler");
             
             // The actual message execution
-            await Ledger.Api.Audit.DailyDigestHandler.Handle(publishDailyDigest, documentSession, _auditVerifier, _businessCalendar, cancellation).ConfigureAwait(false);
-
-            
-            // Save all pending changes to this Marten session
-            await documentSession.SaveChangesAsync(cancellation).ConfigureAwait(false);
-
-            
-            // Have to flush outgoing messages just in case Marten did nothing because of https://github.com/JasperFx/wolverine/issues/536
-            await context.FlushOutgoingMessagesAsync().ConfigureAwait(false);
+            await Ledger.Api.Audit.DailyDigestHandler.Handle(publishDailyDigest, _documentStore, _auditVerifier, _businessCalendar, cancellation).ConfigureAwait(false);
         }
     }
 
