@@ -90,6 +90,16 @@ public sealed class TenantDatabasesTests(ITestOutputHelper output) : IAsyncLifet
         await AssertStoredOnlyInAsync(East, Second);
         await AssertStoredOnlyInAsync(North, Second);
 
+        // A tenant that has a database keeps it, whether placed by an earlier add or by configuration; the database
+        // offered instead is a new one, so nothing but the tenant's placement can be the reason to refuse.
+        await ScalarAsync(Default, "create database other");
+        var other = new NpgsqlConnectionStringBuilder(Default.ConnectionString) { Database = "other" }.ConnectionString;
+        foreach (var tenant in new[] { East, North })
+        {
+            var (refused, refusal) = await Node.RunCommandAsync("tenants", "add", tenant, "--connection", other);
+            Assert.True(refused == 1, $"tenants add {tenant} to another database exited with {refused}:\n{refusal}");
+            Assert.Contains(SecondId, refusal, StringComparison.Ordinal);
+        }
         var (listed, list) = await Node.RunCommandAsync("tenants", "list");
         Assert.True(listed == 0, $"tenants list exited with {listed}:\n{list}");
         foreach (var tenant in new[] { North, East })
@@ -99,14 +109,7 @@ public sealed class TenantDatabasesTests(ITestOutputHelper output) : IAsyncLifet
         }
         Assert.All(LinesNaming(list, South), l => Assert.Contains("default", l, StringComparison.Ordinal));
         Assert.Contains("default", list, StringComparison.Ordinal);
-
-        // A tenant that has a database keeps it: placed by configuration or by an earlier add.
-        foreach (var (tenant, elsewhere) in new[] { (East, Second.ConnectionString), (North, Default.ConnectionString) })
-        {
-            var (refused, refusal) = await Node.RunCommandAsync("tenants", "add", tenant, "--connection", elsewhere);
-            Assert.True(refused == 1, $"tenants add {tenant} again exited with {refused}:\n{refusal}");
-            Assert.Contains(SecondId, refusal, StringComparison.Ordinal);
-        }
+        await WriteHouseholdAsync(East, today);
         await AssertStoredOnlyInAsync(East, Second);
 
         await RegulatorReadsEveryDatabaseAsync();
