@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Ledger.Api.Hosting;
 using Ledger.Api.Security;
 using Ledger.Api.Tests.Infrastructure;
@@ -17,18 +14,21 @@ namespace Ledger.Api.Tests.Hosting;
 /// over; the registers end complete, the sweep runs each slot once, and the audit chain verifies.
 /// </summary>
 [Collection(BenchmarkCollection.Name)]
-public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
-    private readonly List<Node> _nodes = [];
+    // A sweep slot every 5 seconds, so slots fall before, during and after the node's death.
+    private static readonly Dictionary<string, string> Cluster = new() { ["Ledger__Cluster"] = "true", ["Ledger__SweepInterval"] = "00:00:05" };
+
+    private readonly List<LedgerNode> _nodes = [];
     private EmbeddedPostgres _postgres = null!;
 
     public async Task InitializeAsync()
     {
         _postgres = await EmbeddedPostgres.StartThrowawayAsync();
         // One node first, so the schema is created once; then the others join it.
-        _nodes.Add(await Node.StartAsync(_postgres.ConnectionString, _key));
-        _nodes.AddRange(await Task.WhenAll(Node.StartAsync(_postgres.ConnectionString, _key), Node.StartAsync(_postgres.ConnectionString, _key)));
+        _nodes.Add(await LedgerNode.StartAsync(_postgres.ConnectionString, _key, Cluster));
+        _nodes.AddRange(await Task.WhenAll(LedgerNode.StartAsync(_postgres.ConnectionString, _key, Cluster), LedgerNode.StartAsync(_postgres.ConnectionString, _key, Cluster)));
     }
 
     public async Task DisposeAsync()
@@ -91,7 +91,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     /// <summary>Each node opens households, each with a policy left unpaid (so the sweep has transitions) and a claim.</summary>
-    private async Task WriteThroughEveryNodeAsync(int households, int round, IReadOnlyList<Node>? nodes = null)
+    private async Task WriteThroughEveryNodeAsync(int households, int round, IReadOnlyList<LedgerNode>? nodes = null)
     {
         nodes ??= _nodes;
         for (var i = 0; i < households; i++)
@@ -189,134 +189,5 @@ public sealed partial class ClusterTests(ITestOutputHelper output) : IAsyncLifet
         var connection = new NpgsqlConnection(_postgres.ConnectionString);
         await connection.OpenAsync();
         return connection;
-    }
-
-    /// <summary>One ledger process of the cluster, and the Wolverine node id it printed.</summary>
-    private sealed partial class Node : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly byte[] _key;
-        private readonly Queue<string> _output = new();
-
-        private readonly string _dataDirectory;
-
-        private Node(Process process, byte[] key, Uri address, string dataDirectory)
-        {
-            _process = process;
-            _key = key;
-            Address = address;
-            _dataDirectory = dataDirectory;
-        }
-
-        public Uri Address { get; }
-        public Guid NodeId { get; private set; }
-        public bool Killed { get; private set; }
-
-        public static async Task<Node> StartAsync(string connectionString, byte[] key)
-        {
-            var port = FreePort();
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(Repo.LedgerDll)! };
-            psi.ArgumentList.Add(Repo.LedgerDll);
-            psi.Environment["ConnectionStrings__Ledger"] = connectionString;
-            psi.Environment["Urls"] = $"http://127.0.0.1:{port}";
-            psi.Environment["Ledger__Cluster"] = "true";
-            psi.Environment["Ledger__Auth__SigningKey"] = Convert.ToBase64String(key);
-            psi.Environment["Ledger__SeedDemo"] = "false";
-            // A sweep slot every 5 seconds, so slots fall before, during and after the node's death.
-            psi.Environment["Ledger__SweepInterval"] = "00:00:05";
-            var dataDirectory = Directory.CreateTempSubdirectory("ledger-node-").FullName;
-            psi.Environment["Ledger__DataDirectory"] = dataDirectory;
-            psi.Environment["Logging__LogLevel__Default"] = "Warning";
-            psi.Environment["Logging__LogLevel__Ledger.Api.Hosting.ClusterNode"] = "Information";
-            psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            var node = new Node(Process.Start(psi)!, key, new Uri($"http://127.0.0.1:{port}"), dataDirectory);
-            var named = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
-            void Line(string? line)
-            {
-                if (line is null) return;
-                lock (node._output)
-                {
-                    node._output.Enqueue(line);
-                    if (node._output.Count > 60) node._output.Dequeue();
-                }
-                if (NodeLine().Match(line) is { Success: true } m) named.TrySetResult(Guid.Parse(m.Groups[1].Value));
-            }
-            node._process.OutputDataReceived += (_, e) => Line(e.Data);
-            node._process.ErrorDataReceived += (_, e) => Line(e.Data);
-            node._process.BeginOutputReadLine();
-            node._process.BeginErrorReadLine();
-            try
-            {
-                node.NodeId = await named.Task.WaitAsync(TimeSpan.FromMinutes(2));
-                await node.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
-            }
-            catch
-            {
-                await node.DisposeAsync();
-                throw new InvalidOperationException("A cluster node did not start:\n" + node.RecentOutput());
-            }
-            return node;
-        }
-
-        public HttpClient Client(params string[] roles)
-        {
-            var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
-            var token = LedgerAuth.CreateToken(_key, "ledger", "ledger", "cluster.test", roles, Tenancy.Default, TimeSpan.FromHours(1));
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return client;
-        }
-
-        private async Task WaitUntilReadyAsync(TimeSpan timeout)
-        {
-            using var http = new HttpClient { BaseAddress = Address };
-            var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < timeout)
-            {
-                if (_process.HasExited) throw new InvalidOperationException($"exited with {_process.ExitCode}");
-                try
-                {
-                    if ((await http.GetAsync("/health/live")).IsSuccessStatusCode) return;
-                }
-                catch (HttpRequestException)
-                {
-                }
-                await Task.Delay(200);
-            }
-            throw new TimeoutException("not live");
-        }
-
-        /// <summary>SIGKILL: no shutdown hook runs, the node's rows stay behind as they would after a power cut.</summary>
-        public void Kill()
-        {
-            Killed = true;
-            _process.Kill();
-            _process.WaitForExit();
-        }
-
-        public string RecentOutput()
-        {
-            lock (_output) return $"node {NodeId}:\n" + string.Join('\n', _output);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync();
-            }
-            _process.Dispose();
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        [GeneratedRegex(@"Cluster node ([0-9a-fA-F-]{36}) in process")]
-        private static partial Regex NodeLine();
     }
 }

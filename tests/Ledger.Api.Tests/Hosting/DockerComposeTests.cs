@@ -100,4 +100,36 @@ public sealed class DockerComposeTests
         Assert.Contains($"server ledger-1:{port}", conf);
         Assert.Contains($"server ledger-2:{port}", conf);
     }
+
+    [Fact]
+    public void The_cluster_profile_places_tenant_north_in_a_second_postgres_that_both_nodes_name_and_wait_for()
+    {
+        var second = Service("db-2");
+        Assert.Equal("cluster", ((YamlSequenceNode)second["profiles"]).Single().ToString());
+        Assert.StartsWith("postgres:16", second["image"].ToString());
+        Assert.Contains("pg_isready", second["healthcheck"]["test"].ToString());
+        // Its own data: a volume shared with db would be one data folder under two servers.
+        var volume = ((YamlSequenceNode)second["volumes"]).Single().ToString().Split(':')[0];
+        Assert.DoesNotContain(((YamlSequenceNode)Service("db")["volumes"]).Select(v => v.ToString().Split(':')[0]), v => v == volume);
+
+        var key = "Ledger__Tenants__north__ConnectionString";
+        var north = Environment(Service("ledger-1"), key);
+        foreach (var node in new[] { Service("ledger-1"), Service("ledger-2") })
+        {
+            // One tenant map on every node, or a write of north would land in whichever database its node names.
+            Assert.Equal(north, Environment(node, key));
+            Assert.Equal("service_healthy", node["depends_on"]["db-2"]["condition"].ToString());
+        }
+        Assert.Contains("Host=db-2", north);
+        Assert.Contains($"Database={Environment(second, "POSTGRES_DB")}", north);
+        Assert.Contains($"Username={Environment(second, "POSTGRES_USER")}", north);
+        Assert.Contains($"Password={Environment(second, "POSTGRES_PASSWORD")}", north);
+
+        // The variable as the container sets it is the configuration key Ledger:Tenants:north:ConnectionString.
+        var prefix = $"LEDGER_COMPOSE_TEST_{Guid.NewGuid():N}_";
+        System.Environment.SetEnvironmentVariable(prefix + key, north);
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
+        System.Environment.SetEnvironmentVariable(prefix + key, null);
+        Assert.Equal(north, configuration.GetSection("Ledger:Tenants").GetSection("north")["ConnectionString"]);
+    }
 }
