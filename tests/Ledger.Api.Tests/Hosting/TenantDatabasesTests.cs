@@ -142,6 +142,12 @@ public sealed class TenantDatabasesTests(ITestOutputHelper output) : IAsyncLifet
         var writtenIn = clock.Elapsed;
         Assert.True(written.Code == 201, $"a write of {South} while the other database is down: {written}");
         output.WriteLine($"Second database down: {North}'s write refused in {refusedIn.TotalMilliseconds:F0} ms, {South}'s written in {writtenIn.TotalMilliseconds:F0} ms");
+        // The regulator's trail crosses every database: with one down it is refused, never answered partly.
+        using (var regulatorClient = Node.Client(Roles.Regulator))
+        {
+            var trail = await new Infrastructure.Api(regulatorClient).Get("/audit");
+            Assert.True(trail.Code == 503 && trail.ProblemCode == "DatabaseUnavailable", $"/audit with the second database down: {trail}");
+        }
 
         await Second.StartServerAsync();
         var recovery = Stopwatch.StartNew();

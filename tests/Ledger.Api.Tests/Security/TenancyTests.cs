@@ -39,6 +39,20 @@ public sealed class TenancyTests(LedgerFixture fixture) : LedgerTest(fixture)
     }
 
     [Fact]
+    public async Task A_new_insurer_s_first_requests_arriving_together_all_succeed()
+    {
+        // Its first use creates its table partitions (Marten's sharded tenancy): concurrent first requests must not race.
+        var tenant = "new-" + Guid.NewGuid().ToString("N")[..12];
+        var clerk = TenantUser(tenant, Roles.Clerk, Roles.Support);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => i % 2 == 0
+            ? Api.Post("/households", new { holder = new { name = $"新户{i}", dateOfBirth = "1985-04-12" }, openedOn = "2025-01-01" }, clerk)
+            : Api.Send(HttpMethod.Get, "/households?number=HH99999999", null, [clerk])));
+        Assert.All(answers, a => Assert.True(a.Code is 200 or 201, a.ToString()));
+        var listed = await Api.Send(HttpMethod.Get, "/households?limit=100", null, [clerk]);
+        Assert.Equal(4, listed.Json.GetArrayLength());
+    }
+
+    [Fact]
     public async Task Regulators_read_the_audit_trail_registers_and_exports_across_insurers()
     {
         var a = await Api.Post("/households", new { holder = new { name = "A 户主", dateOfBirth = "1985-04-12" }, openedOn = "2024-01-01" }, TenantUser("insurer-a", Roles.Clerk));
