@@ -37,9 +37,37 @@ public sealed class TenantDatabases(IDocumentStore store)
         return Where(connectionString) == Where(defaultConnectionString) ? Default : Where(connectionString);
     }
 
+    /// <summary>
+    /// Refuses a database whose host and database name are another pool member's (on another port): Marten's
+    /// <c>DatabaseId</c>, which names each database's projection agents in Wolverine's cluster, is host and name only,
+    /// so the two would share one set of agents and one database's projections would never run.
+    /// </summary>
+    public static void EnsureDistinguishable(string connectionString, IEnumerable<string> pool)
+    {
+        static (string, string) Key(string cs)
+        {
+            var b = new NpgsqlConnectionStringBuilder(cs);
+            return ((b.Host ?? "").ToLowerInvariant(), b.Database ?? "");
+        }
+        var key = Key(connectionString);
+        foreach (var other in pool)
+            if (Key(other) == key && !SameDatabase(other, connectionString))
+                throw new InvalidOperationException(
+                    $"Database {IdOf(connectionString, other)} has the host and database name of {IdOf(other, connectionString)}: " +
+                    "give it another database name (Marten and Wolverine tell databases apart by host and name).");
+    }
+
+    private static bool SameDatabase(string a, string b) => IdOf(a, b) == Default;
+
     /// <summary>The store's tenancy: the pool in the default database, the configured placements seeded into it.</summary>
     public static void Configure(StoreOptions opts, string defaultConnectionString, IReadOnlyDictionary<string, string>? placed)
     {
+        var seeded = new List<string> { defaultConnectionString };
+        foreach (var cs in (placed ?? new Dictionary<string, string>()).Values)
+        {
+            EnsureDistinguishable(cs, seeded);
+            seeded.Add(cs);
+        }
         // Every database, the default one and each tenant's, gets the ledger's connection settings.
         opts.DataSourceFactory(new LedgerDataSources());
         opts.MultiTenantedWithShardedDatabases(x =>
@@ -84,6 +112,8 @@ public sealed class TenantDatabases(IDocumentStore store)
             throw new InvalidOperationException(current == id
                 ? $"Tenant '{tenant}' is already in database {current}."
                 : $"Tenant '{tenant}' is already in database {current}: moving a tenant is a backup and restore (docs/operations.md), not a placement.");
+        var tenancy = (ShardedTenancy)store.Tenancy();
+        EnsureDistinguishable(connectionString, (await tenancy.ListDatabasesAsync(ct)).Select(d => d.ConnectionString));
         if (id != Default) await store.Advanced.AddDatabaseToPoolAsync(id, connectionString, ct);
         var database = await store.Storage.FindOrCreateDatabase(id);
         await database.ApplyAllConfiguredChangesToDatabaseAsync();

@@ -21,11 +21,11 @@ namespace Ledger.Api.Tests.Hosting;
 [Collection(BenchmarkCollection.Name)]
 public sealed class TenantDatabasesTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string North = "north", South = "south", East = "east";
+    private const string North = "north", South = "south", East = "east", West = "west";
     private static readonly string[] Tenants = [North, South, East];
 
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
-    private readonly Dictionary<string, List<Guid>> _households = Tenants.ToDictionary(t => t, _ => new List<Guid>());
+    private readonly Dictionary<string, List<Guid>> _households = Tenants.Append(West).ToDictionary(t => t, _ => new List<Guid>());
     private EmbeddedPostgres? _default, _second;
     private LedgerNode? _node;
 
@@ -38,7 +38,7 @@ public sealed class TenantDatabasesTests(ITestOutputHelper output) : IAsyncLifet
     {
         get
         {
-            var connection = new NpgsqlConnectionStringBuilder(Second.ConnectionString);
+            var connection = new NpgsqlConnectionStringBuilder(SecondDatabase);
             return $"{connection.Host}:{connection.Port}/{connection.Database}";
         }
     }
@@ -47,13 +47,28 @@ public sealed class TenantDatabasesTests(ITestOutputHelper output) : IAsyncLifet
     {
         _default = await EmbeddedPostgres.StartThrowawayAsync();
         _second = await EmbeddedPostgres.StartThrowawayAsync();
+        // Both clusters listen on 127.0.0.1: the second database needs a name of its own, as Marten and Wolverine tell
+        // databases apart by host and name (TenantDatabases.EnsureDistinguishable).
+        await ScalarAsync(Second.ConnectionString, $"create database {SecondName}");
+    }
+
+    private const string SecondName = "ledger_north";
+
+    /// <summary>The tenants' database on the second cluster.</summary>
+    private string SecondDatabase => new NpgsqlConnectionStringBuilder(Second.ConnectionString) { Database = SecondName }.ConnectionString;
+
+    /// <summary>
+    /// One node, alone (Marten's HotCold daemon runs each database's projections) or in cluster mode (Wolverine's leader
+    /// assigns each database's projection agents).
+    /// </summary>
+    private async Task StartNodeAsync(bool cluster) =>
         _node = await LedgerNode.StartAsync(Default.ConnectionString, _key, new Dictionary<string, string>
         {
-            [$"Ledger__Tenants__{North}__ConnectionString"] = Second.ConnectionString,
+            [$"Ledger__Tenants__{North}__ConnectionString"] = SecondDatabase,
             // No scheduled sweep: the events counted by SQL are exactly the ones this test writes.
             ["Ledger__SweepInterval"] = "00:00:00",
+            ["Ledger__Cluster"] = cluster ? "true" : "false",
         });
-    }
 
     public async Task DisposeAsync()
     {
@@ -68,9 +83,12 @@ public sealed class TenantDatabasesTests(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
-    [Fact]
-    public async Task Each_tenant_s_rows_are_in_its_own_database_a_tenant_added_at_run_time_is_written_by_the_running_node_and_the_regulator_reads_every_database()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Each_tenant_s_rows_are_in_its_own_database_a_tenant_added_at_run_time_is_written_by_the_running_node_and_the_regulator_reads_every_database(bool cluster)
     {
+        await StartNodeAsync(cluster);
         var today = await TodayAsync();
         for (var i = 0; i < 2; i++)
         {
@@ -82,7 +100,7 @@ public sealed class TenantDatabasesTests(ITestOutputHelper output) : IAsyncLifet
 
         // Placed while the node runs; the node learns it on east's first request, with no restart.
         var adding = Stopwatch.StartNew();
-        var (added, addOutput) = await Node.RunCommandAsync("tenants", "add", East, "--connection", Second.ConnectionString);
+        var (added, addOutput) = await Node.RunCommandAsync("tenants", "add", East, "--connection", SecondDatabase);
         adding.Stop();
         Assert.True(added == 0, $"tenants add {East} exited with {added}:\n{addOutput}");
         output.WriteLine($"ledger tenants add {East}: {adding.Elapsed.TotalSeconds:F2} s (process start, schema applied, placement stored)");
@@ -100,6 +118,10 @@ public sealed class TenantDatabasesTests(ITestOutputHelper output) : IAsyncLifet
             Assert.True(refused == 1, $"tenants add {tenant} to another database exited with {refused}:\n{refusal}");
             Assert.Contains(SecondId, refusal, StringComparison.Ordinal);
         }
+        // A database with the default one's host and name on another port is refused: the cluster could not tell them apart.
+        var (ambiguous, ambiguity) = await Node.RunCommandAsync("tenants", "add", "west", "--connection", Second.ConnectionString);
+        Assert.True(ambiguous == 1 && ambiguity.Contains("host and database name", StringComparison.Ordinal),
+            $"tenants add west to a second database named ledger on 127.0.0.1 exited with {ambiguous}:\n{ambiguity}");
         var (listed, list) = await Node.RunCommandAsync("tenants", "list");
         Assert.True(listed == 0, $"tenants list exited with {listed}:\n{list}");
         foreach (var tenant in new[] { North, East })
@@ -117,9 +139,32 @@ public sealed class TenantDatabasesTests(ITestOutputHelper output) : IAsyncLifet
         await AccessLogHoldsEveryTenantsReadsAsync();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_database_added_at_run_time_is_written_and_projected_without_restarting_the_node(bool cluster)
+    {
+        await StartNodeAsync(cluster);
+        var today = await TodayAsync();
+        await WriteHouseholdAsync(North, today);
+        var west = new NpgsqlConnectionStringBuilder(Second.ConnectionString) { Database = "ledger_west" }.ConnectionString;
+        await ScalarAsync(Second.ConnectionString, "create database ledger_west");
+        var (added, addOutput) = await Node.RunCommandAsync("tenants", "add", West, "--connection", west);
+        Assert.True(added == 0, $"tenants add {West} exited with {added}:\n{addOutput}");
+        await WriteHouseholdAsync(West, today);
+        Assert.Equal(1, await ScalarAsync(west, "select count(*) from ledger.mt_doc_household where tenant_id = @tenant", West));
+
+        // The registers of the new database are an async projection: the running node must start one for it.
+        using var service = Node.ClientOf(West, Roles.Service);
+        var watch = Stopwatch.StartNew();
+        await PollAsync(new Infrastructure.Api(service), "/registers/claims", a => HouseholdsOf(a).SetEquals(_households[West]), "west's claim");
+        output.WriteLine($"cluster={cluster}: the new database's claims register caught up {watch.Elapsed.TotalSeconds:F1} s after its first write");
+    }
+
     [Fact]
     public async Task While_the_second_database_is_down_its_tenant_s_writes_are_503_the_default_database_s_tenant_still_writes_and_afterwards_both_write()
     {
+        await StartNodeAsync(cluster: false);
         var today = await TodayAsync();
         await WriteHouseholdAsync(North, today);
         await WriteHouseholdAsync(South, today);
@@ -358,10 +403,13 @@ public sealed class TenantDatabasesTests(ITestOutputHelper output) : IAsyncLifet
 
     private static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);
 
-    private static async Task<long> ScalarAsync(EmbeddedPostgres database, string sql, string? tenant = null, Guid[]? ids = null)
+    private Task<long> ScalarAsync(EmbeddedPostgres database, string sql, string? tenant = null, Guid[]? ids = null) =>
+        ScalarAsync(database == Second ? SecondDatabase : database.ConnectionString, sql, tenant, ids);
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql, string? tenant = null, Guid[]? ids = null)
     {
         // Unpooled: after the outage test restarts a server, a pooled connection would be a dead one.
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString);
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         if (tenant is not null) command.Parameters.AddWithValue("tenant", tenant);
