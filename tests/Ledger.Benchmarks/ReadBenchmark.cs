@@ -99,7 +99,7 @@ internal static class ReadBenchmark
         var household = ids.ToArray();
         var pgbench = new PgbenchReads(postgres, bin, household.Length);
         await pgbench.PrepareAsync(admin, Tenancy.Default);
-        var documents = await Scalar(admin, "select pg_size_pretty(pg_total_relation_size('ledger.mt_doc_household'))");
+        var documents = await Scalar(admin, "select pg_size_pretty(sum(pg_total_relation_size(relid))) from pg_partition_tree('ledger.mt_doc_household')");
         var events = await Scalar(admin, "select pg_size_pretty(pg_total_relation_size('ledger.mt_events'))");
         var average = await Scalar(admin, "select avg(pg_column_size(data))::int from ledger.mt_doc_household");
         Console.WriteLine($"Stored: {documents} of household documents (average document {average} bytes), {events} of events");
@@ -243,7 +243,7 @@ internal static class ReadBenchmark
         var build = Stopwatch.StartNew();
         var streams = await Task.WhenAll(o.StreamLengths.Select((length, i) => BuildStreamAsync(ledger, 1_000_000 + i, length)));
         Console.WriteLine($"Built households of {string.Join(", ", o.StreamLengths)} events through the API in {build.Elapsed.TotalSeconds:F0} s");
-        var snapshots = await Scalar(admin, "select count(*) || ' snapshots, ' || pg_size_pretty(pg_total_relation_size('ledger.mt_doc_householdsnapshot')) || ', average ' || coalesce(avg(pg_column_size(data))::int, 0) || ' bytes' from ledger.mt_doc_householdsnapshot");
+        var snapshots = await Scalar(admin, "select count(*) || ' snapshots, ' || pg_size_pretty((select sum(pg_total_relation_size(relid)) from pg_partition_tree('ledger.mt_doc_householdsnapshot'))) || ', average ' || coalesce(avg(pg_column_size(data))::int, 0) || ' bytes' from ledger.mt_doc_householdsnapshot");
         Console.WriteLine($"Stored: {snapshots}");
 
         Console.WriteLine("| events | current view p50 (p99) ms | coverage?knownAt= p50 (p99) ms | history/{version} p50 (p99) ms | Marten AggregateStreamAsync(id, timestamp) p50 (p99) ms | knownAt / current | knownAt / Marten | history / current | history / Marten |");
