@@ -208,6 +208,13 @@ public static class LedgerSetup
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
+        // The token's tenant exists, with its table partitions, before any handler opens a session for it.
+        app.Use(async (http, next) =>
+        {
+            if (http.User.Identity?.IsAuthenticated == true && Ledger.Api.Security.Tenancy.TryOf(http.User, out var tenant))
+                await http.RequestServices.GetRequiredService<TenantDatabases>().KnowAsync(tenant, http.RequestAborted);
+            await next();
+        });
         app.UseRouteIdGuard();
         app.UseRateLimiter();
         app.Use(async (http, next) =>

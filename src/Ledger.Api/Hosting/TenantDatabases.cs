@@ -100,7 +100,46 @@ public sealed class TenantDatabases(IDocumentStore store)
     public IQuerySession AcrossTenants(IMartenDatabase database) => store.QuerySession(Marten.Services.SessionOptions.ForDatabase(database));
 
     /// <summary>The database a tenant lives in (placed on its first use, in the default database unless placed).</summary>
-    public async Task<IMartenDatabase> OfAsync(string tenant) => (await store.Tenancy().GetTenantAsync(tenant)).Database;
+    public async Task<IMartenDatabase> OfAsync(string tenant)
+    {
+        await KnowAsync(tenant, CancellationToken.None);
+        return (await store.Tenancy().GetTenantAsync(tenant)).Database;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(IDocumentStore, string), bool> Known = new();
+    private static readonly SemaphoreSlim FirstUse = new(1, 1);
+
+    /// <summary>
+    /// Makes sure the tenant's database and table partitions exist before anything opens a session for it. Marten
+    /// creates a tenant's partitions the first time it meets the tenant, and two sessions meeting it at once race to
+    /// create the same tables (seen in CI: 3 of 8 concurrent first requests failed). One node meets a tenant one at a time
+    /// here; two nodes meeting it at once collide in PostgreSQL, and the loser tries again, finding the partitions made.
+    /// </summary>
+    public async ValueTask KnowAsync(string tenant, CancellationToken ct)
+    {
+        if (Known.ContainsKey((store, tenant))) return;
+        await FirstUse.WaitAsync(ct);
+        try
+        {
+            for (var attempt = 1; !Known.ContainsKey((store, tenant)); attempt++)
+            {
+                try
+                {
+                    await store.Tenancy().GetTenantAsync(tenant);
+                    Known[(store, tenant)] = true;
+                }
+                catch (PostgresException e) when (attempt < 5 && e.SqlState is PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.UniqueViolation
+                                                      or PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.DeadlockDetected)
+                {
+                    await Task.Delay(50 * attempt, ct);
+                }
+            }
+        }
+        finally
+        {
+            FirstUse.Release();
+        }
+    }
 
     public static NpgsqlDataSource DataSourceOf(IMartenDatabase database) => ((PostgresqlDatabase)database).DataSource;
 

@@ -47,6 +47,8 @@ public sealed class HouseholdSeeder(IDocumentStore store, HouseholdNumbers numbe
     {
         // Every table first, once: writers creating them lazily at the same moment would race.
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        // And the tenant's partitions, before the writers meet it at once.
+        await new TenantDatabases(store).KnowAsync(options.Tenant, ct);
         var watch = Stopwatch.StartNew();
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var batches = Channel.CreateBounded<(int First, IReadOnlyList<string> Numbers)>(options.Writers);
