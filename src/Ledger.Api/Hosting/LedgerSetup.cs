@@ -67,8 +67,10 @@ public static class LedgerSetup
         var cluster = builder.Configuration["Ledger:Cluster"] == "true";
         var marten = services.AddMarten(sp =>
             {
-                var store = ConfigureStore(new StoreOptions(), sp.GetRequiredService<LedgerDatabase>().ConnectionString,
-                    sp.GetRequiredService<IClock>(), TenantDatabases.Configured(builder.Configuration));
+                var connectionString = sp.GetRequiredService<LedgerDatabase>().ConnectionString;
+                var placed = TenantDatabases.Configured(builder.Configuration);
+                TenantPartitionUpgrade.Run(placed.Values.Prepend(connectionString));
+                var store = ConfigureStore(new StoreOptions(), connectionString, sp.GetRequiredService<IClock>(), placed);
                 // Wolverine's own tables (nodes, scheduled and dead-letter messages) live in the default database, beside
                 // the tenant pool; each tenant database keeps its outbox. Wolverine reads this once the store is built.
                 sp.GetRequiredService<MartenIntegration>().MasterDataSource ??= ((Marten.Storage.ShardedTenancy)store.Tenancy).TenantDatabase.DataSource;
