@@ -15,6 +15,9 @@ public static class AuditFeature
         // rebuilds the trail keeping each row's format (AuditTrailRebuild).
         opts.Projections.Add(new AuditTrailProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<AuditEntry>(); // its columns and indexes: AuditEntry.ConfigureMarten
+        // Declared, not created on first use (see PoliciesFeature): the published digests and the read log.
+        opts.Schema.For<PublishedDigest>();
+        opts.Schema.For<Ledger.Api.Security.AccessLogEntry>();
         return opts;
     }
 

@@ -70,7 +70,7 @@ public static class LedgerSetup
                 var connectionString = sp.GetRequiredService<LedgerDatabase>().ConnectionString;
                 var placed = TenantDatabases.Configured(builder.Configuration);
                 TenantPartitionUpgrade.Run(placed.Values.Prepend(connectionString));
-                var store = ConfigureStore(new StoreOptions(), connectionString, sp.GetRequiredService<IClock>(), placed);
+                var store = ConfigureStore(new StoreOptions(), connectionString, sp.GetRequiredService<IClock>(), placed, cluster);
                 // Wolverine's own tables (nodes, scheduled and dead-letter messages) live in the default database, beside
                 // the tenant pool; each tenant database keeps its outbox. Wolverine reads this once the store is built.
                 sp.GetRequiredService<MartenIntegration>().MasterDataSource ??= ((Marten.Storage.ShardedTenancy)store.Tenancy).TenantDatabase.DataSource;
@@ -136,11 +136,11 @@ public static class LedgerSetup
         || (e.InnerException is { } inner && RunAgainSucceeds(inner));
 
     /// <summary>The event store as the ledger runs it; the benchmark project builds the same one.</summary>
-    public static StoreOptions ConfigureStore(StoreOptions opts, string connectionString, IClock clock, IReadOnlyDictionary<string, string>? placedTenants = null)
+    public static StoreOptions ConfigureStore(StoreOptions opts, string connectionString, IClock clock, IReadOnlyDictionary<string, string>? placedTenants = null, bool cluster = false)
     {
         // Insurers share a database unless one is placed in its own (TenantDatabases): every event and document carries
         // its tenant (docs/security.md).
-        TenantDatabases.Configure(opts, connectionString, placedTenants);
+        TenantDatabases.Configure(opts, connectionString, placedTenants, cluster);
         opts.DatabaseSchemaName = HouseholdNumbers.Schema;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, o => LedgerJson.ConfigureStorage(o));
 

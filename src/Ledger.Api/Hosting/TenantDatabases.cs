@@ -59,13 +59,18 @@ public sealed class TenantDatabases(IDocumentStore store)
 
     private static bool SameDatabase(string a, string b) => IdOf(a, b) == Default;
 
-    /// <summary>The store's tenancy: the pool in the default database, the configured placements seeded into it.</summary>
-    public static void Configure(StoreOptions opts, string defaultConnectionString, IReadOnlyDictionary<string, string>? placed)
+    /// <summary>
+    /// The store's tenancy: the pool in the default database, the configured placements seeded into it. In cluster mode
+    /// the databases must be told apart by host and name (<see cref="EnsureDistinguishable"/>); a single node runs each
+    /// database's projections itself and needs no more than distinct connection strings.
+    /// </summary>
+    public static void Configure(StoreOptions opts, string defaultConnectionString, IReadOnlyDictionary<string, string>? placed, bool cluster = false)
     {
+        placed ??= new Dictionary<string, string>();
         var seeded = new List<string> { defaultConnectionString };
-        foreach (var cs in (placed ?? new Dictionary<string, string>()).Values)
+        foreach (var cs in placed.Values)
         {
-            EnsureDistinguishable(cs, seeded);
+            if (cluster) EnsureDistinguishable(cs, seeded);
             seeded.Add(cs);
         }
         // Every database, the default one and each tenant's, gets the ledger's connection settings.
@@ -76,7 +81,7 @@ public sealed class TenantDatabases(IDocumentStore store)
             x.SchemaName = Households.HouseholdNumbers.Schema;
             x.PartitionSchemaName = Households.HouseholdNumbers.Schema;
             x.AddDatabase(Default, defaultConnectionString);
-            foreach (var cs in (placed ?? new Dictionary<string, string>()).Values.DistinctBy(cs => IdOf(cs, defaultConnectionString)))
+            foreach (var cs in placed.Values.DistinctBy(cs => IdOf(cs, defaultConnectionString)))
                 if (IdOf(cs, defaultConnectionString) is var id and not Default) x.AddDatabase(id, cs);
             x.UseCustomAssignment(new PlacedElseDefault(x.DataSource));
         });
@@ -144,18 +149,30 @@ public sealed class TenantDatabases(IDocumentStore store)
     public static NpgsqlDataSource DataSourceOf(IMartenDatabase database) => ((PostgresqlDatabase)database).DataSource;
 
     /// <summary>Places a tenant in a database, adding the database to the pool and applying the schema to it first.</summary>
-    public async Task<string> PlaceAsync(string tenant, string connectionString, string defaultConnectionString, CancellationToken ct)
+    public async Task<string> PlaceAsync(string tenant, string connectionString, string defaultConnectionString, bool cluster, CancellationToken ct)
     {
         var id = IdOf(connectionString, defaultConnectionString);
         if (await PlacementAsync(tenant, ct) is { } current)
             throw new InvalidOperationException(current == id
                 ? $"Tenant '{tenant}' is already in database {current}."
                 : $"Tenant '{tenant}' is already in database {current}: moving a tenant is a backup and restore (docs/operations.md), not a placement.");
-        var tenancy = (ShardedTenancy)store.Tenancy();
-        EnsureDistinguishable(connectionString, (await tenancy.ListDatabasesAsync(ct)).Select(d => d.ConnectionString));
+        if (cluster) EnsureDistinguishable(connectionString, (await ((ShardedTenancy)store.Tenancy()).ListDatabasesAsync(ct)).Select(d => d.ConnectionString));
         if (id != Default) await store.Advanced.AddDatabaseToPoolAsync(id, connectionString, ct);
         var database = await store.Storage.FindOrCreateDatabase(id);
-        await database.ApplyAllConfiguredChangesToDatabaseAsync();
+        // Running nodes see the new pool member at once and may be creating the same tables for its projections: a
+        // collision is retried (the second attempt finds what the other made).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await database.ApplyAllConfiguredChangesToDatabaseAsync();
+                break;
+            }
+            catch (Marten.Exceptions.MartenSchemaException) when (attempt < 5)
+            {
+                await Task.Delay(200 * attempt, ct);
+            }
+        }
         await store.Advanced.AddTenantToShardAsync(tenant, id, ct);
         return id;
     }

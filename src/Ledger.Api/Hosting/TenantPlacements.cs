@@ -13,7 +13,7 @@ public sealed class TenantPlacements(TenantDatabases databases, LedgerDatabase l
         {
             var wanted = TenantDatabases.IdOf(connectionString, ledger.ConnectionString);
             var current = await databases.PlacementAsync(tenant, ct);
-            if (current is null) await databases.PlaceAsync(tenant, connectionString, ledger.ConnectionString, ct);
+            if (current is null) await databases.PlaceAsync(tenant, connectionString, ledger.ConnectionString, configuration["Ledger:Cluster"] == "true", ct);
             else if (current != wanted)
                 throw new InvalidOperationException(
                     $"Ledger:Tenants:{tenant} places tenant '{tenant}' in database {wanted}, but its data is in {current}. " +

@@ -33,6 +33,9 @@ public static class PoliciesFeature
     public static StoreOptions AddPolicies(this StoreOptions opts)
     {
         opts.Events.MapEventTypes(StoredEvents);
+        // Declared, not created on first use: a document table made lazily by a node that has not met every tenant
+        // would lack the partitions of the tenants it does not know (decision 0014).
+        opts.Schema.For<SweepSlot>();
         return opts;
     }
 

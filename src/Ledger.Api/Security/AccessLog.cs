@@ -26,6 +26,7 @@ public sealed record AccessLogEntry
 public sealed class AccessLog(IDocumentStore store, ILogger<AccessLog> logger) : BackgroundService
 {
     private static readonly string[] Logged = ["/households", "/audit", "/registers", "/reports"];
+    private const int MaxQueued = 200_000;
     private readonly Channel<AccessLogEntry> _queue = Channel.CreateUnbounded<AccessLogEntry>(new UnboundedChannelOptions { SingleReader = true });
 
     public void Record(HttpContext http, Instant now)
@@ -56,8 +57,26 @@ public sealed class AccessLog(IDocumentStore store, ILogger<AccessLog> logger) :
         if (batch.Count == 0) return;
         // One COPY per tenant for the second's reads, not one insert each: at 1,000 reads/s the log was PostgreSQL's busiest
         // statement. Each read is logged beside the tenant's data, in its database; a token naming no tenant, in the default one.
+        List<AccessLogEntry>? failed = null;
         foreach (var tenant in batch.GroupBy(e => e.Tenant.Length > 0 ? e.Tenant : Tenancy.Default))
-            await store.BulkInsertAsync(tenant.Key, tenant.ToList(), batchSize: 5_000, cancellation: ct);
+        {
+            try
+            {
+                await store.BulkInsertAsync(tenant.Key, tenant.ToList(), batchSize: 5_000, cancellation: ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One tenant's database failing must not lose the others' entries; its own wait for the next flush.
+                logger.LogWarning(e, "Writing {Count} read log entries of tenant {Tenant} failed; they are kept for the next flush", tenant.Count(), tenant.Key);
+                (failed ??= []).AddRange(tenant);
+            }
+        }
+        if (failed is null) return;
+        // Kept while a database is down, up to a bound: past it the log says how many reads went unrecorded.
+        if (_queue.Reader.Count + failed.Count <= MaxQueued)
+            foreach (var entry in failed) _queue.Writer.TryWrite(entry);
+        else
+            logger.LogError("{Count} read log entries were dropped: their database has been unavailable for too long", failed.Count);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -61,7 +61,8 @@ public sealed class TenantsCommand : JasperFxAsyncCommand<TenantsInput>
                 {
                     var watch = System.Diagnostics.Stopwatch.StartNew();
                     var id = await databases.PlaceAsync(input.Tenant, input.ConnectionFlag,
-                        host.Services.GetRequiredService<LedgerDatabase>().ConnectionString, CancellationToken.None);
+                        host.Services.GetRequiredService<LedgerDatabase>().ConnectionString,
+                        host.Services.GetRequiredService<IConfiguration>()["Ledger:Cluster"] == "true", CancellationToken.None);
                     AnsiConsole.MarkupLine($"Placed tenant [bold]{Markup.Escape(input.Tenant)}[/] in database [bold]{Markup.Escape(id)}[/] (schema applied) in {watch.Elapsed.TotalSeconds:F1} s.");
                     return true;
                 }
