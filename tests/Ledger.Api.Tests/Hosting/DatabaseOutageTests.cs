@@ -7,7 +7,10 @@ namespace Ledger.Api.Tests.Hosting;
 /// <summary>
 /// PostgreSQL stopped under a running ledger, then started again: meanwhile every read and write is a quick 503
 /// problem that tells the caller when to retry, nothing is half-written, and the ledger recovers by itself.
+/// Alone on the machine, with the benchmarks: its bounds are times, and under the parallel suite's load the async
+/// projections twice failed to resume after the outage in CI (open in the session note of 2026-12-01, issue 12).
 /// </summary>
+[Collection(BenchmarkCollection.Name)]
 public sealed class DatabaseOutageTests
 {
     [Fact]
