@@ -23,8 +23,8 @@ public static class AuditEndpoints
             .Produces<VerificationResult>().ProducesValidationProblem();
         app.MapGet("/audit/digests", async (TenantDatabases databases, int? limit, CancellationToken ct) =>
             {
-                // The digests are the ledger's, not an insurer's: kept in the default database (DailyDigestHandler).
-                await using var session = databases.AcrossTenants((await databases.AllAsync())[0]);
+                // The digests are the ledger's, not an insurer's: kept under its own tenant (DailyDigestHandler, LedgerOutbox).
+                await using var session = databases.AcrossTenants(await databases.OfAsync(Ledger.Api.Security.Tenancy.Default));
                 return TypedResults.Json(await session.Query<PublishedDigest>().Where(d => d.AnyTenant()).OrderByDescending(d => d.Id).Take(Math.Clamp(limit ?? 30, 1, 3650)).ToListAsync(ct), LedgerJson.Options);
             })
             .WithName("PublishedDigests").WithTags("Audit").RequireAuthorization(Ledger.Api.Security.Access.Audit)

@@ -67,15 +67,10 @@ public sealed class AuditVerifier(TenantDatabases databases)
 
     public async Task<LedgerDigest> DigestAsync(DateTimeOffset now, CancellationToken ct)
     {
-        var heads = new List<ChainHead>();
-        foreach (var database in await databases.AllAsync())
-        {
-            await using var session = databases.AcrossTenants(database);
-            heads.AddRange(await session.QueryAsync<ChainHead>(
-                "select json_build_object('householdId', d.data ->> 'householdId', 'version', (d.data ->> 'version')::bigint, 'hash', d.data ->> 'hash') " +
-                "from ledger.mt_doc_auditentry d join (select data ->> 'householdId' as h, max((data ->> 'version')::bigint) as v from ledger.mt_doc_auditentry group by 1) m " +
-                "on d.data ->> 'householdId' = m.h and (d.data ->> 'version')::bigint = m.v order by d.data ->> 'householdId'", ct));
-        }
+        var heads = await databases.ReadEachAsync(session => session.QueryAsync<ChainHead>(
+            "select json_build_object('householdId', d.data ->> 'householdId', 'version', (d.data ->> 'version')::bigint, 'hash', d.data ->> 'hash') " +
+            "from ledger.mt_doc_auditentry d join (select data ->> 'householdId' as h, max((data ->> 'version')::bigint) as v from ledger.mt_doc_auditentry group by 1) m " +
+            "on d.data ->> 'householdId' = m.h and (d.data ->> 'version')::bigint = m.v order by d.data ->> 'householdId'", ct));
         var material = string.Join("\n", heads.OrderBy(h => h.HouseholdId).Select(h => $"{h.HouseholdId}:{h.Version}:{h.Hash}"));
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)));
         return new LedgerDigest(digest, heads.Count, heads.Sum(h => h.Version), now, heads.OrderBy(h => h.HouseholdId).ToList());

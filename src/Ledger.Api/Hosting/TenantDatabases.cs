@@ -94,12 +94,30 @@ public sealed class TenantDatabases(IDocumentStore store)
     public async Task<IReadOnlyList<IMartenDatabase>> AllAsync() =>
         (await store.Storage.AllDatabases())
             .DistinctBy(IdOf)
-            .OrderBy(d => IdOf(d) == Default ? "" : IdOf(d), StringComparer.Ordinal).ToList();
+            .OrderBy(d => VisitOrder(IdOf(d)), StringComparer.Ordinal).ToList();
+
+    /// <summary>The default database first, then the others by id.</summary>
+    private static string VisitOrder(string id) => id == Default ? "" : id;
 
     // The pool's database id (what `tenants list` prints) is Weasel's Identifier; its newer Id is server and name only.
 #pragma warning disable CS0618
     public static string IdOf(IMartenDatabase database) => database.Identifier;
 #pragma warning restore CS0618
+
+    /// <summary>
+    /// One read in every database, each on a session over all its tenants (<see cref="AcrossTenants"/>): the rows of
+    /// all of them, database by database in <see cref="AllAsync"/>'s order.
+    /// </summary>
+    public async Task<List<T>> ReadEachAsync<T>(Func<IQuerySession, Task<IReadOnlyList<T>>> read)
+    {
+        var rows = new List<T>();
+        foreach (var database in await AllAsync())
+        {
+            await using var session = AcrossTenants(database);
+            rows.AddRange(await read(session));
+        }
+        return rows;
+    }
 
     /// <summary>A session over every tenant in one database, for a read that crosses tenants (<c>AnyTenant()</c>).</summary>
     public IQuerySession AcrossTenants(IMartenDatabase database) => store.QuerySession(Marten.Services.SessionOptions.ForDatabase(database));
@@ -185,7 +203,7 @@ public sealed class TenantDatabases(IDocumentStore store)
     public async Task<(IReadOnlyList<(string Tenant, string Database)> Tenants, IReadOnlyList<string> Databases)> ListAsync(CancellationToken ct)
     {
         var tenancy = (ShardedTenancy)store.Tenancy();
-        var databases = (await tenancy.ListDatabasesAsync(ct)).Select(d => d.DatabaseId).OrderBy(d => d == Default ? "" : d, StringComparer.Ordinal).ToList();
+        var databases = (await tenancy.ListDatabasesAsync(ct)).Select(d => d.DatabaseId).OrderBy(VisitOrder, StringComparer.Ordinal).ToList();
         await using var command = tenancy.TenantDatabase.DataSource.CreateCommand(
             $"select tenant_id, database_id from {Households.HouseholdNumbers.Schema}.mt_tenant_assignments where disabled = false order by tenant_id");
         var tenants = new List<(string, string)>();

@@ -36,14 +36,8 @@ public sealed class ProjectionRebuilder(IDocumentStore store)
     /// <summary>The tenants that have events, in every database, in name order.</summary>
     public async Task<IReadOnlyList<string>> TenantsAsync(CancellationToken ct)
     {
-        var databases = new TenantDatabases(store);
-        var tenants = new List<string>();
-        foreach (var database in await databases.AllAsync())
-        {
-            await using var query = databases.AcrossTenants(database);
-            tenants.AddRange(await query.AdvancedSql.QueryAsync<string>(
-                $"select distinct tenant_id from {store.Options.Events.DatabaseSchemaName}.mt_streams", ct));
-        }
+        var tenants = await new TenantDatabases(store).ReadEachAsync(query => query.AdvancedSql.QueryAsync<string>(
+            $"select distinct tenant_id from {store.Options.Events.DatabaseSchemaName}.mt_streams", ct));
         return tenants.Distinct().Order(StringComparer.Ordinal).ToList();
     }
 

@@ -47,13 +47,7 @@ public static class RegisterEndpoints
             await using var own = http.RequestServices.GetRequiredService<IDocumentStore>().QuerySession(Ledger.Api.Security.Tenancy.Of(http.User));
             return [.. await shape(own.Query<T>()).ToListAsync(ct)];
         }
-        var rows = new List<T>();
-        foreach (var database in await databases.AllAsync())
-        {
-            await using var session = databases.AcrossTenants(database);
-            rows.AddRange(await shape(session.Query<T>().Where(x => x.AnyTenant())).ToListAsync(ct));
-        }
-        return rows;
+        return await databases.ReadEachAsync(session => shape(session.Query<T>().Where(x => x.AnyTenant())).ToListAsync(ct));
     }
 
     private static async Task<IResult> ClaimsAsync(HttpContext http, string? status, string? category, string? from, string? to, int? limit, CancellationToken ct)

@@ -113,15 +113,13 @@ public sealed class AccessLog(IDocumentStore store, ILogger<AccessLog> logger) :
                 }
                 var take = Math.Clamp(limit ?? 200, 1, 5000);
                 // The newest of each database, then the newest of those.
-                var rows = new List<AccessLogEntry>();
-                foreach (var database in await databases.AllAsync())
+                var rows = await databases.ReadEachAsync(session =>
                 {
-                    await using var session = databases.AcrossTenants(database);
                     IQueryable<AccessLogEntry> query = session.Query<AccessLogEntry>().Where(e => e.AnyTenant());
                     if (!string.IsNullOrWhiteSpace(actor)) query = query.Where(e => e.Actor == actor);
                     if (household is { } h) query = query.Where(e => e.HouseholdId == h);
-                    rows.AddRange(await query.OrderByDescending(e => e.At).Take(take).ToListAsync(ct));
-                }
+                    return query.OrderByDescending(e => e.At).Take(take).ToListAsync(ct);
+                });
                 return TypedResults.Json(rows.OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(take).ToList(), LedgerJson.Options);
             })
             .WithName("AccessLog").WithTags("Audit").RequireAuthorization(Access.Audit)
