@@ -155,7 +155,26 @@ public sealed class AuditTrailProjection : IProjection
     /// <summary>The projection's name (Marten's, from the class): <c>ledger projections rebuild -p AuditTrailProjection</c>.</summary>
     public const string Name = nameof(AuditTrailProjection);
 
-    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation) =>
+        (await LinkAsync(operations, events, cancellation)).QueueInsert(operations);
+
+    /// <summary>
+    /// A seed's rows (<c>ledger seed</c>): Marten's bulk append gave its events their sequences already, so the rows go
+    /// in by binary COPY on the session's connection, in its transaction, with no join back to <c>mt_events</c> and no
+    /// per-row <c>jsonb_set</c>. Call it once the household view has put the session's households in it: the chain's
+    /// heads go onto them, as in <see cref="ApplyAsync"/>.
+    /// </summary>
+    public static async Task CopyAsync(IDocumentSession session, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        if (events.FirstOrDefault(e => e.Sequence <= 0) is { } unsequenced)
+            throw new InvalidOperationException($"Event {unsequenced.Version} of {unsequenced.StreamId} has no sequence: copy the audit rows of appended events only.");
+        var rows = await LinkAsync(session, events, cancellation);
+        await session.BeginTransactionAsync(cancellation);
+        await rows.CopyAsync(session.Connection!, session.DocumentStore.Options.Schema.For<AuditEntry>(), cancellation);
+    }
+
+    /// <summary>The rows of these events, each linked to the one before it in its household.</summary>
+    private static async Task<AuditRows> LinkAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         var serializer = operations.DocumentStore.Options.Serializer();
         // The households this session stores with these events, as HouseholdProjection folded them: the copy of the
@@ -176,14 +195,14 @@ public sealed class AuditTrailProjection : IProjection
             foreach (var e in appended)
             {
                 number = e.Data is HouseholdOpened opened ? opened.HouseholdNumber : number;
-                previous = rows.Add(new AuditedEvent(e.StreamId, e.TenantId, e.Version, 0, e.EventTypeName, e.Timestamp, e.UserName ?? "anonymous",
+                previous = rows.Add(new AuditedEvent(e.StreamId, e.TenantId, e.Version, e.Sequence, e.EventTypeName, e.Timestamp, e.UserName ?? "anonymous",
                     AuditChain.Header(e, "reason"), AuditChain.Header(e, "operation"), e.CorrelationId, e.CausationId, serializer.ToJson(e.Data),
                     (e.Data as IHouseholdEvent)?.EffectiveDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
                     previous, number, AuditChain.CurrentLinkVersion);
             }
             if (households.TryGetValue(streamId, out var folded)) folded.AuditHead = new AuditHead(appended[^1].Version, previous);
         }
-        rows.QueueInsert(operations);
+        return rows;
     }
 
     /// <summary>
@@ -230,7 +249,7 @@ public sealed class AuditTrailProjection : IProjection
 
 /// <summary>
 /// What an audit row records of its event: from the event a session appends (its data as the serializer writes it), or
-/// from the stored event row in a rebuild (its data as stored). <see cref="Sequence"/> is known only to a rebuild (for v1 links).
+/// from the stored event row in a rebuild (its data as stored). <see cref="Sequence"/> is known to a rebuild (v1 links hash it) and to a seed (the bulk append drew it); zero in a session, which takes it from the event row.
 /// </summary>
 internal sealed record AuditedEvent(
     Guid StreamId, string TenantId, long Version, long Sequence, string Type, DateTimeOffset RecordedAt, string Actor, string? Reason,

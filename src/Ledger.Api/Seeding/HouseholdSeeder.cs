@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
+using Ledger.Api.Audit;
 using Ledger.Api.Hosting;
 using Ledger.Api.Households;
 using Ledger.Api.Privacy;
@@ -135,8 +136,10 @@ public sealed class HouseholdSeeder(IDocumentStore store, HouseholdNumbers numbe
 
         // Then, in the second transaction, what the inline projections store for these streams, computed by the projections
         // themselves exactly as a SaveChangesAsync appending them would have run them (household view and its sweep row,
-        // audit trail, and any inline projection registered later), with the person keys the sealing made.
+        // and any inline projection registered later), with the person keys the sealing made; last the audit trail, whose
+        // rows go in by COPY with the sequences the bulk append drew, linked from the heads the households carry.
         foreach (var projection in _inline.Value) await projection.ApplyAsync(session, streams, ct);
+        await AuditTrailProjection.CopyAsync(session, [.. streams.SelectMany(s => s.Events)], ct);
         await session.SaveChangesAsync(ct);
     }
 
@@ -145,9 +148,9 @@ public sealed class HouseholdSeeder(IDocumentStore store, HouseholdNumbers numbe
 
     private readonly SemaphoreSlim _appending = new(1, 1);
 
-    /// <summary>Every inline projection of the store, in the order the store registered them (the audit trail after the household view).</summary>
+    /// <summary>Every inline projection of the store but the audit trail, in the order the store registered them.</summary>
     private readonly Lazy<IReadOnlyList<IInlineProjection<IDocumentOperations>>> _inline = new(() =>
-        ((StoreOptions)store.Options).Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Inline).Select(p => p.BuildForInline()).ToList());
+        ((StoreOptions)store.Options).Projections.All.Where(p => p.Lifecycle == ProjectionLifecycle.Inline && p.Name != AuditTrailProjection.Name).Select(p => p.BuildForInline()).ToList());
 
     /// <summary>The household's events sealed and stamped command by command, as each command's write would have done.</summary>
     private static List<IEvent> Stream(IDocumentSession session, SeededFamily family)

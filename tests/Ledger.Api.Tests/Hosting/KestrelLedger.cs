@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Testing;
 
@@ -20,8 +21,9 @@ namespace Ledger.Api.Tests.Hosting;
 /// </summary>
 public sealed class KestrelLedger : IAsyncDisposable
 {
-    private KestrelLedger(EmbeddedPostgres postgres, WebApplication app, Uri address)
+    private KestrelLedger(EmbeddedPostgres postgres, WebApplication app, Uri address, CapturedLog log)
     {
+        Log = log;
         Postgres = postgres;
         App = app;
         Address = address;
@@ -36,9 +38,13 @@ public sealed class KestrelLedger : IAsyncDisposable
     public HttpClient Client { get; }
     public Infrastructure.Api Api { get; }
 
+    /// <summary>The last lines the ledger logged: its warnings and errors, and its projection daemon's news.</summary>
+    public CapturedLog Log { get; }
+
     public static async Task<KestrelLedger> StartAsync()
     {
         var postgres = await EmbeddedPostgres.StartThrowawayAsync();
+        var log = new CapturedLog();
         try
         {
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -57,12 +63,15 @@ public sealed class KestrelLedger : IAsyncDisposable
             });
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.AddLedger();
+            builder.Logging.AddProvider(log);
+            // The daemon's starts, stops, pauses and high-water skips: what a stalled projection leaves behind.
+            builder.Logging.AddFilter<CapturedLog>("Marten.Events.Daemon", LogLevel.Information);
             builder.Services.AddSingleton<IClock>(new FakeClock(LedgerFixture.Start));
             var app = builder.Build();
             app.UseLedger();
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new KestrelLedger(postgres, app, new Uri(address));
+            return new KestrelLedger(postgres, app, new Uri(address), log);
         }
         catch
         {
