@@ -61,7 +61,7 @@ internal static class RebuildBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded {seeded.Households:N0} households, {seeded.Events:N0} events in {seeded.Elapsed.TotalSeconds:F1} s"));
         // Warm-up: JIT, the connection pool and each projection's code paths, on households of a tenant of their own.
         await seeder.SeedAsync(new SeedOptions(100, "warm-up", Seed: 2), null, CancellationToken.None);
-        await CatchUpAsyncShardsAsync(store, dataSource);
+        await AsyncShards.CatchUpAsync(store, dataSource);
         foreach (var name in rebuilder.ProjectionNames) await rebuilder.RebuildAsync(name, "warm-up", page, null, CancellationToken.None);
         await using (var analyze = dataSource.CreateCommand("vacuum analyze")) await analyze.ExecuteNonQueryAsync();
         var auditBefore = await AuditFingerprintAsync(dataSource);
@@ -87,7 +87,7 @@ internal static class RebuildBenchmark
                 runs.Add(($"Marten daemon: {name} (all tenants)", await CountEventsAsync(dataSource), watch.Elapsed.TotalSeconds));
                 Console.WriteLine(Line(runs[^1].Name, runs[^1].Events, runs[^1].Seconds));
             }
-            await CatchUpAsyncShardsAsync(store, dataSource);
+            await AsyncShards.CatchUpAsync(store, dataSource);
         }
 
         var ours = new List<RebuildResult>();
@@ -123,23 +123,6 @@ internal static class RebuildBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| bulk insert | {rows:N0} | {baseline.TotalSeconds:F1} | {baselineRate:N0} | 1 |"));
         Console.WriteLine($"load average {LoadAverage()} at the end");
         return sameAudit && ours.All(r => r.Events == seeded.Events) ? 0 : 1;
-    }
-
-    /// <summary>
-    /// The registers are async: the rebuild replays them up to where their daemon shards are. No daemon runs here, so the
-    /// shards are marked caught up with every stored event, as a running ledger's would be.
-    /// </summary>
-    private static async Task CatchUpAsyncShardsAsync(IDocumentStore store, NpgsqlDataSource dataSource)
-    {
-        foreach (var shard in store.Advanced.AllAsyncProjectionShardNames())
-        {
-            await using var command = dataSource.CreateCommand("""
-                insert into ledger.mt_event_progression (name, last_seq_id) select $1, max(seq_id) from ledger.mt_events
-                on conflict (name) do update set last_seq_id = excluded.last_seq_id
-                """);
-            command.Parameters.AddWithValue(shard.Identity);
-            await command.ExecuteNonQueryAsync();
-        }
     }
 
     private sealed record AuditFingerprint(long Rows, string Digest);
