@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using NodaTime;
+using NodaTime.Text;
 
 namespace Ledger.Api.Tests.Hosting;
 
@@ -10,6 +12,7 @@ namespace Ledger.Api.Tests.Hosting;
 public sealed class CapturedLog : ILoggerProvider
 {
     private const int Capacity = 400;
+    private static readonly InstantPattern Time = InstantPattern.CreateWithInvariantCulture("HH:mm:ss.fff");
     private readonly ConcurrentQueue<string> _lines = new();
 
     public ILogger CreateLogger(string categoryName) => new Writer(this, categoryName);
@@ -34,7 +37,7 @@ public sealed class CapturedLog : ILoggerProvider
         {
             var message = formatter(state, exception).Split('\n')[0];
             var cause = exception is null ? "" : $" | {exception.GetType().Name}: {exception.Message.Split('\n')[0]}";
-            log.Add($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {message}{cause}");
+            log.Add($"{Time.Format(SystemClock.Instance.GetCurrentInstant())} {logLevel} {category}: {message}{cause}");
         }
     }
 }
