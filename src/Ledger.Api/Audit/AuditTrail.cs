@@ -249,7 +249,8 @@ public sealed class AuditTrailProjection : IProjection
 
 /// <summary>
 /// What an audit row records of its event: from the event a session appends (its data as the serializer writes it), or
-/// from the stored event row in a rebuild (its data as stored). <see cref="Sequence"/> is known to a rebuild (v1 links hash it) and to a seed (the bulk append drew it); zero in a session, which takes it from the event row.
+/// from the stored event row in a rebuild (its data as stored). <see cref="Sequence"/> is known to a rebuild (v1 links
+/// hash it) and to a seed (the bulk append drew it); zero in a session, whose insert takes it from the event row.
 /// </summary>
 internal sealed record AuditedEvent(
     Guid StreamId, string TenantId, long Version, long Sequence, string Type, DateTimeOffset RecordedAt, string Actor, string? Reason,

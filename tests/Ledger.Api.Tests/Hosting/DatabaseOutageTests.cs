@@ -9,7 +9,8 @@ namespace Ledger.Api.Tests.Hosting;
 /// PostgreSQL stopped under a running ledger, then started again: meanwhile every read and write is a quick 503
 /// problem that tells the caller when to retry, nothing is half-written, and the ledger recovers by itself.
 /// Alone on the machine, with the benchmarks: its bounds are times, and under the parallel suite's load the async
-/// projections twice failed to resume after the outage in CI (open in the session note of 2026-12-01, issue 12).
+/// projections twice failed to resume after the outage in CI, a defect not yet understood (docs/operations.md, "When the
+/// database fails"); if it recurs, the failure says what each daemon agent was doing.
 /// </summary>
 [Collection(BenchmarkCollection.Name)]
 public sealed class DatabaseOutageTests
