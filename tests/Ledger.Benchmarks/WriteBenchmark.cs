@@ -154,7 +154,7 @@ internal static partial class WriteBenchmark
         (client, n, ct) => marten.JoinMemberAsync(Household(households, clients, client, n), (int)(n % 16), ct);
 
     private static Func<int, long, CancellationToken, Task> LedgerJoins(LedgerHost ledger, Guid[] households, int clients) =>
-        (client, n, ct) => ledger.JoinMemberAsync(Household(households, clients, client, n), LedgerHost.JoinBodies[n % 16], ct);
+        (client, n, _) => ledger.JoinMemberAsync(Household(households, clients, client, n), LedgerHost.JoinBodies[n % 16]);
 
     private static async Task<Guid[]> OpenLedgerHouseholdsAsync(LedgerHost ledger, int clients, int count)
     {

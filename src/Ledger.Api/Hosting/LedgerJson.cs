@@ -32,8 +32,8 @@ public static class LedgerJson
         o.NumberHandling = JsonNumberHandling.Strict;
         o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
         // Inserted first so they win over the NodaTime package's converters for these two types.
-        o.Converters.Insert(0, new StrictIsoConverter<LocalDate>(ParseDate, Format, "date", "yyyy-MM-dd", "2025-03-20"));
-        o.Converters.Insert(0, new StrictIsoConverter<Instant>(ParseInstant, Format, "instant", "ISO 8601 with Z or an offset", "2025-03-20T08:00:00Z"));
+        o.Converters.Insert(0, new StrictIsoConverter<LocalDate>(ParseDate, Format, IsoUtf8.TryParseDate, IsoUtf8.FormatDate, "date", "yyyy-MM-dd", "2025-03-20"));
+        o.Converters.Insert(0, new StrictIsoConverter<Instant>(ParseInstant, Format, IsoUtf8.TryParseInstant, IsoUtf8.FormatInstant, "instant", "ISO 8601 with Z or an offset", "2025-03-20T08:00:00Z"));
         o.Converters.Add(new StrictEnumConverterFactory());
         return o;
     }
@@ -66,21 +66,36 @@ public static class LedgerJson
         return withOffset.Success ? ParseResult<Instant>.ForValue(withOffset.Value.ToInstant()) : utc;
     }
 
-    /// <summary>A NodaTime value as an ISO string; anything else is refused with an example of the expected form.</summary>
-    private sealed class StrictIsoConverter<T>(Func<string, ParseResult<T>> parse, Func<T, string> format, string what, string form, string example)
+    private delegate bool Utf8Parse<T>(ReadOnlySpan<byte> text, out T value);
+
+    private delegate int Utf8Format<T>(T value, Span<byte> into);
+
+    /// <summary>
+    /// A NodaTime value as an ISO string; anything else is refused with an example of the expected form. The common
+    /// shape is read and written as UTF-8 (<see cref="IsoUtf8"/>), everything else through the pattern.
+    /// </summary>
+    private sealed class StrictIsoConverter<T>(
+        Func<string, ParseResult<T>> parse, Func<T, string> format, Utf8Parse<T> parseUtf8, Utf8Format<T> formatUtf8,
+        string what, string form, string example)
         : JsonConverter<T>
     {
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType != JsonTokenType.String)
                 throw new JsonException($"must be a {what} string such as {example}");
+            if (!reader.HasValueSequence && !reader.ValueIsEscaped && parseUtf8(reader.ValueSpan, out var fast)) return fast;
             var text = reader.GetString()!;
             var result = parse(text);
             return result.Success ? result.Value : throw new JsonException($"'{text}' is not a valid {what} ({form})");
         }
 
-        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(format(value));
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
+        {
+            Span<byte> utf8 = stackalloc byte[IsoUtf8.MaxInstantLength];
+            var length = formatUtf8(value, utf8);
+            if (length > 0) writer.WriteStringValue(utf8[..length]);
+            else writer.WriteStringValue(format(value));
+        }
     }
 
     /// <summary>Enums as camelCase strings; numbers and unknown names are refused with the list of allowed values.</summary>

@@ -51,7 +51,7 @@ internal static class OpenLoop
             {
                 ok = await request(i);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException or System.Net.Sockets.SocketException)
             {
             }
             finally

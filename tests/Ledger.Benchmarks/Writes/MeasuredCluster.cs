@@ -28,7 +28,8 @@ internal sealed class MeasuredCluster : IAsyncDisposable
     public RoundTripProxy Proxy { get; }
     public Meters Meters { get; }
 
-    public static async Task<MeasuredCluster> StartAsync()
+    /// <param name="settings">Server settings beside the ones every benchmark needs (shared_buffers for the reads).</param>
+    public static async Task<MeasuredCluster> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var bin = EmbeddedPostgres.FindBinDirectory(null) ?? throw new PostgresUnavailableException("No PostgreSQL server binaries.\n" + PostgresUnavailableException.Remedies);
         var postgres = await EmbeddedPostgres.StartThrowawayAsync(new Dictionary<string, string>
@@ -36,7 +37,7 @@ internal sealed class MeasuredCluster : IAsyncDisposable
             ["shared_preload_libraries"] = "pg_stat_statements",
             ["pg_stat_statements.track_utility"] = "on",
             ["pg_stat_statements.max"] = "10000",
-        }, bin);
+        }.Concat(settings ?? new Dictionary<string, string>()).ToDictionary(), bin);
         var stopOnSignal = OnSignal.Undo(() => postgres.DisposeAsync().AsTask().GetAwaiter().GetResult());
         // No command timeout for the harness itself: a vacuum or a size query over a million households outlasts Npgsql's 30 s.
         var admin = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { CommandTimeout = 0 }.ConnectionString);

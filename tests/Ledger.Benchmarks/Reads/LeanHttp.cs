@@ -1,0 +1,171 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Ledger.Benchmarks.Reads;
+
+/// <summary>
+/// The benchmarks' HTTP client: requests over keep-alive HTTP/1.1 connections on blocking sockets, one receiving
+/// thread per connection. The caller's thread sends (a request is a few hundred bytes: the socket buffer takes it at
+/// once) and the connection's thread blocks in the kernel until the answer arrives, then completes the caller's task on
+/// that thread. One wake-up per request. <see cref="HttpClient"/> costs 0.28–0.34 ms of CPU per request on two cores
+/// (its connection pool, the thread pool's hops, the response's objects), a third of a core at 1,000/s on the machine
+/// the ledger runs on: the trap BENCHMARKS.md warns about, and more than pgbench's client spends (0.09 ms).
+/// </summary>
+internal sealed class LeanHttp : IDisposable
+{
+    private readonly IPEndPoint _server;
+    private readonly string _headers;
+    private readonly ConcurrentStack<Connection> _idle = new();
+    private readonly List<Connection> _all = [];
+    private volatile bool _disposed;
+
+    public LeanHttp(Uri baseAddress, string bearerToken)
+    {
+        _server = new IPEndPoint(IPAddress.Parse(baseAddress.Host), baseAddress.Port);
+        _headers = $"HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nAuthorization: Bearer {bearerToken}\r\nAccept: application/json\r\n";
+    }
+
+    /// <summary>Whether <paramref name="path"/> answered 200 with a complete body.</summary>
+    public async Task<bool> GetAsync(string path) => await SendAsync(Encoding.ASCII.GetBytes($"GET {path} {_headers}\r\n")) == 200;
+
+    /// <summary>The status code a JSON body posted to <paramref name="path"/> was answered with; 0 if the connection failed.</summary>
+    public Task<int> PostAsync(string path, byte[] json)
+    {
+        var head = Encoding.ASCII.GetBytes($"POST {path} {_headers}Content-Type: application/json\r\nContent-Length: {json.Length}\r\n\r\n");
+        return SendAsync([.. head, .. json]);
+    }
+
+    private Task<int> SendAsync(byte[] request)
+    {
+        if (!_idle.TryPop(out var connection))
+        {
+            connection = new Connection(this);
+            lock (_all) _all.Add(connection);
+        }
+        return connection.Send(request);
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        lock (_all)
+            foreach (var connection in _all) connection.Close();
+    }
+
+    private sealed class Connection
+    {
+        private readonly LeanHttp _owner;
+        private readonly Socket _socket;
+        private TaskCompletionSource<int>? _pending;
+
+        public Connection(LeanHttp owner)
+        {
+            _owner = owner;
+            _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            _socket.Connect(owner._server);
+            new Thread(Receive) { IsBackground = true, Name = "lean-http receive" }.Start();
+        }
+
+        public Task<int> Send(byte[] request)
+        {
+            // Completed on the receiving thread, where the caller's continuation (timing the request) then runs.
+            var pending = new TaskCompletionSource<int>();
+            Volatile.Write(ref _pending, pending);
+            try
+            {
+                _socket.Send(request);
+            }
+            catch (SocketException)
+            {
+                Volatile.Write(ref _pending, null);
+                pending.TrySetResult(0);
+            }
+            return pending.Task;
+        }
+
+        public void Close()
+        {
+            try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+            _socket.Close();
+        }
+
+        private void Receive()
+        {
+            var buffer = new byte[1 << 16];
+            var filled = 0;
+            try
+            {
+                while (!_owner._disposed)
+                {
+                    var read = _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None);
+                    if (read == 0) break;
+                    filled += read;
+                    int consumed;
+                    while ((consumed = Response.Complete(buffer.AsSpan(0, filled), out var status)) > 0)
+                    {
+                        Buffer.BlockCopy(buffer, consumed, buffer, 0, filled - consumed);
+                        filled -= consumed;
+                        var pending = Interlocked.Exchange(ref _pending, null);
+                        // Idle again before the caller hears of it: the next request may be sent from its continuation.
+                        _owner._idle.Push(this);
+                        pending?.TrySetResult(status);
+                    }
+                    if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                }
+            }
+            catch (SocketException) { }
+            catch (ObjectDisposedException) { }
+            Interlocked.Exchange(ref _pending, null)?.TrySetResult(0);
+        }
+    }
+
+    /// <summary>Just enough of HTTP/1.1 to find where an answer ends: Content-Length or chunked transfer coding.</summary>
+    internal static class Response
+    {
+        private static ReadOnlySpan<byte> HeaderEnd => "\r\n\r\n"u8;
+        private static ReadOnlySpan<byte> LineEnd => "\r\n"u8;
+
+        /// <summary>The length of the complete answer at the start of <paramref name="data"/>, or 0 if it has not all arrived.</summary>
+        public static int Complete(ReadOnlySpan<byte> data, out int status)
+        {
+            status = 0;
+            var headerEnd = data.IndexOf(HeaderEnd);
+            if (headerEnd < 0) return 0;
+            var head = data[..headerEnd];
+            if (head.Length > 12 && Utf8Parser.TryParse(head.Slice(9, 3), out int code, out var used) && used == 3) status = code;
+            var body = headerEnd + HeaderEnd.Length;
+            if (Header(head, "content-length"u8) is { } length)
+                return data.Length - body >= length ? body + length : 0;
+            if (Header(head, "transfer-encoding"u8) is null) return body;
+            // Chunked: size in hex, CRLF, data, CRLF; the last chunk has size 0 and is followed by an empty line.
+            var at = body;
+            while (true)
+            {
+                var line = data[at..].IndexOf(LineEnd);
+                if (line < 0) return 0;
+                if (!Utf8Parser.TryParse(data.Slice(at, line), out int size, out _, 'x')) { status = 0; return data.Length; }
+                at += line + LineEnd.Length;
+                if (size == 0)
+                    return data.Length - at >= LineEnd.Length ? at + LineEnd.Length : 0;
+                at += size + LineEnd.Length;
+                if (at > data.Length) return 0;
+            }
+        }
+
+        /// <summary>A header's value as a number, or -1 when it is there but not a number; null when absent.</summary>
+        private static int? Header(ReadOnlySpan<byte> head, ReadOnlySpan<byte> name)
+        {
+            foreach (var range in head.Split(LineEnd))
+            {
+                var line = head[range];
+                var colon = line.IndexOf((byte)':');
+                if (colon < 0 || !Ascii.EqualsIgnoreCase(line[..colon].Trim((byte)' '), name)) continue;
+                return Utf8Parser.TryParse(line[(colon + 1)..].Trim((byte)' '), out int value, out _) ? value : -1;
+            }
+            return null;
+        }
+    }
+}
