@@ -221,13 +221,13 @@ internal static class ReadBenchmark
             var work = Work.Between(r.Before, r.After, idle);
             Console.WriteLine();
             Console.WriteLine($"Statements per request, {r.Name}");
-            Console.WriteLine("| calls/req | statement |");
-            Console.WriteLine("|---|---|");
-            foreach (var (calls, query) in work.ByStatement.Values.Where(s => s.Calls / r.Latencies.Requests >= 0.02).OrderByDescending(s => s.Calls))
+            Console.WriteLine("| calls/req | execution ms/call | statement |");
+            Console.WriteLine("|---|---|---|");
+            foreach (var (calls, execMs, query) in work.ByStatement.Values.Where(s => s.Calls / r.Latencies.Requests >= 0.02).OrderByDescending(s => s.Calls))
             {
                 var text = string.Join(' ', query.Split((char[])[' ', '\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {calls / r.Latencies.Requests:F2} | `{(text.Length > 160 ? text[..160] + "…" : text).Replace("|", "\\|", StringComparison.Ordinal)}` |"));
+                    $"| {calls / r.Latencies.Requests:F2} | {execMs / calls:F3} | `{(text.Length > 160 ? text[..160] + "…" : text).Replace("|", "\\|", StringComparison.Ordinal)}` |"));
             }
         }
     }

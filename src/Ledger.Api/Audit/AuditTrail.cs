@@ -238,13 +238,20 @@ public sealed class AuditTrailProjection : IProjection
     /// with the sequence read from its event's own row. An event without a row leaves the sequence null, the data column
     /// becomes null and the insert fails rather than writing a row without its sequence. A second row for one event is
     /// refused: a link is written once.
+    /// The sequence is a scalar subquery, not a join: a join's plan depends on the statistics of <c>mt_events</c> when the
+    /// prepared statement was first planned, and on a young table (a new tenant database, the first minute after
+    /// start-up) PostgreSQL chose a hash join over a sequential scan of every event and kept it, 10–18 ms per write and
+    /// growing with the table (docs/performance.md, "The audit row's plan"). A subquery with the whole unique key is a
+    /// probe of <c>pk_mt_events_stream_and_version</c> whatever the statistics say; <c>offset 0</c> keeps PostgreSQL from
+    /// pulling the subquery up into both columns that use it, which would probe twice.
     /// </summary>
     internal static string InsertSql(IReadOnlyStoreOptions options) =>
         $"insert into {options.Schema.For<AuditEntry>()} (tenant_id, id, data, mt_version, mt_dotnet_type, mt_last_modified, sequence, household_id, recorded_at) " +
-        "select e.tenant_id, r.id, jsonb_set(r.data, '{sequence}', to_jsonb(e.seq_id)), r.mt_version, ?, transaction_timestamp(), e.seq_id, r.stream_id, r.recorded_at " +
+        "select r.tenant_id, r.id, jsonb_set(r.data, '{sequence}', to_jsonb(r.seq_id)), r.mt_version, ?, transaction_timestamp(), r.seq_id, r.stream_id, r.recorded_at " +
+        "from (select u.*, " +
+        $"(select e.seq_id from {options.Schema.ForEvents()} as e where e.stream_id = u.stream_id and e.tenant_id = u.tenant_id and e.version = u.version) as seq_id " +
         "from unnest(?::text[], ?::text[]::jsonb[], ?::uuid[], ?::text[], ?::bigint[], ?::timestamptz[], ?::uuid[]) " +
-        "as r(id, data, stream_id, tenant_id, version, recorded_at, mt_version) " +
-        $"left join {options.Schema.ForEvents()} as e on e.stream_id = r.stream_id and e.tenant_id = r.tenant_id and e.version = r.version";
+        "as u(id, data, stream_id, tenant_id, version, recorded_at, mt_version) offset 0) as r";
 }
 
 /// <summary>

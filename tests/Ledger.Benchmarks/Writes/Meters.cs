@@ -7,7 +7,7 @@ namespace Ledger.Benchmarks.Writes;
 /// <summary>What the machine has done up to one instant: statements by query, and CPU seconds by process.</summary>
 internal sealed record Reading(
     long Timestamp,
-    IReadOnlyDictionary<string, (long Calls, string Query)> Statements,
+    IReadOnlyDictionary<string, (long Calls, double ExecMs, string Query)> Statements,
     double PostgresCpu,
     double LedgerCpu,
     double BenchCpu,
@@ -20,18 +20,19 @@ internal sealed record Reading(
 
 /// <summary>The difference of two readings, with the background of an idle window of the same rate taken off.</summary>
 internal sealed record Work(double Seconds, double Statements, double PostgresCpu, double LedgerCpu, double BenchCpu, double ChildCpu,
-    double RoundTrips, double Syncs, IReadOnlyDictionary<string, (double Calls, string Query)> ByStatement)
+    double RoundTrips, double Syncs, IReadOnlyDictionary<string, (double Calls, double ExecMs, string Query)> ByStatement)
 {
     public static Work Between(Reading before, Reading after, Work? idlePerSecond = null)
     {
         var seconds = Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp).TotalSeconds;
         var idle = idlePerSecond ?? Nothing;
-        var byStatement = new Dictionary<string, (double, string)>();
-        foreach (var (key, (calls, query)) in after.Statements)
+        var byStatement = new Dictionary<string, (double, double, string)>();
+        foreach (var (key, (calls, execMs, query)) in after.Statements)
         {
-            var delta = calls - (before.Statements.TryGetValue(key, out var b) ? b.Calls : 0)
-                        - (idle.ByStatement.TryGetValue(key, out var i) ? i.Calls * seconds : 0);
-            if (delta > 0.5) byStatement[key] = (delta, query);
+            var had = before.Statements.TryGetValue(key, out var b);
+            var background = idle.ByStatement.TryGetValue(key, out var i) ? i : default;
+            var delta = calls - (had ? b.Calls : 0) - background.Calls * seconds;
+            if (delta > 0.5) byStatement[key] = (delta, Math.Max(0, execMs - (had ? b.ExecMs : 0) - background.ExecMs * seconds), query);
         }
         return new Work(seconds,
             Math.Max(0, after.TotalStatements - before.TotalStatements - idle.Statements * seconds),
@@ -44,17 +45,17 @@ internal sealed record Work(double Seconds, double Statements, double PostgresCp
             byStatement);
     }
 
-    public static readonly Work Nothing = new(0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, (double, string)>());
+    public static readonly Work Nothing = new(0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<string, (double, double, string)>());
 
     /// <summary>The lower background of two idle windows, figure by figure: each may be raised by what came before it.</summary>
     public static Work Least(Work a, Work b) => new(1, Math.Min(a.Statements, b.Statements), Math.Min(a.PostgresCpu, b.PostgresCpu),
         Math.Min(a.LedgerCpu, b.LedgerCpu), Math.Min(a.BenchCpu, b.BenchCpu), Math.Min(a.ChildCpu, b.ChildCpu),
         Math.Min(a.RoundTrips, b.RoundTrips), Math.Min(a.Syncs, b.Syncs),
         a.ByStatement.Where(s => b.ByStatement.ContainsKey(s.Key))
-            .ToDictionary(s => s.Key, s => (Math.Min(s.Value.Calls, b.ByStatement[s.Key].Calls), s.Value.Query)));
+            .ToDictionary(s => s.Key, s => (Math.Min(s.Value.Calls, b.ByStatement[s.Key].Calls), Math.Min(s.Value.ExecMs, b.ByStatement[s.Key].ExecMs), s.Value.Query)));
 
     public Work PerSecond() => new(1, Statements / Seconds, PostgresCpu / Seconds, LedgerCpu / Seconds, BenchCpu / Seconds, ChildCpu / Seconds,
-        RoundTrips / Seconds, Syncs / Seconds, ByStatement.ToDictionary(s => s.Key, s => (s.Value.Calls / Seconds, s.Value.Query)));
+        RoundTrips / Seconds, Syncs / Seconds, ByStatement.ToDictionary(s => s.Key, s => (s.Value.Calls / Seconds, s.Value.ExecMs / Seconds, s.Value.Query)));
 }
 
 /// <summary>
@@ -70,14 +71,14 @@ internal sealed class Meters(NpgsqlDataSource admin, int postmasterPid, RoundTri
 
     public async Task<Reading> ReadAsync()
     {
-        var statements = new Dictionary<string, (long, string)>();
+        var statements = new Dictionary<string, (long, double, string)>();
         // Our own readings are left out: they are the instrument, not the work.
         await using (var command = admin.CreateCommand(
-                         "select dbid::text || ':' || queryid::text || ':' || toplevel::text, calls, query from pg_stat_statements " +
+                         "select dbid::text || ':' || queryid::text || ':' || toplevel::text, calls, total_exec_time, query from pg_stat_statements " +
                          "where query not like '%pg_stat_statements%'"))
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync())
-                if (!reader.IsDBNull(0)) statements[reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(2));
+                if (!reader.IsDBNull(0)) statements[reader.GetString(0)] = (reader.GetInt64(1), reader.GetDouble(2), reader.GetString(3));
         return new Reading(Stopwatch.GetTimestamp(), statements, PostgresCpu(), LedgerPid is { } pid ? Cpu(pid, withChildren: false) : 0,
             Cpu(Environment.ProcessId, withChildren: false), ChildrenCpu(Environment.ProcessId), proxy.RoundTrips, proxy.Syncs);
     }
