@@ -241,9 +241,11 @@ public sealed class AuditTrailProjection : IProjection
     /// The sequence is a scalar subquery, not a join: a join's plan depends on the statistics of <c>mt_events</c> when the
     /// prepared statement was first planned, and on a young table (a new tenant database, the first minute after
     /// start-up) PostgreSQL chose a hash join over a sequential scan of every event and kept it, 10–18 ms per write and
-    /// growing with the table (docs/performance.md, "The audit row's plan"). A subquery with the whole unique key is a
-    /// probe of <c>pk_mt_events_stream_and_version</c> whatever the statistics say; <c>offset 0</c> keeps PostgreSQL from
-    /// pulling the subquery up into both columns that use it, which would probe twice.
+    /// growing with the table (docs/performance.md, "The audit row's plan"). With a subquery on the whole unique key the
+    /// generic plan (ten rows, ten probes) is never the cheaper one, so PostgreSQL plans each execution with its real row
+    /// count and the table's current size: a probe of <c>pk_mt_events_stream_and_version</c> once the table is more than
+    /// a few pages. <c>offset 0</c> keeps it from pulling the subquery up into both columns that use it, which would
+    /// probe twice.
     /// </summary>
     internal static string InsertSql(IReadOnlyStoreOptions options) =>
         $"insert into {options.Schema.For<AuditEntry>()} (tenant_id, id, data, mt_version, mt_dotnet_type, mt_last_modified, sequence, household_id, recorded_at) " +

@@ -49,6 +49,7 @@ public sealed partial class AuditInsertPlanTests(LedgerFixture fixture) : Ledger
                           $"array['{Guid.CreateVersion7()}'::uuid], array['default'], array[2::bigint], array[now()], array['{Guid.CreateVersion7()}'::uuid])";
             var plans = new List<string>();
             for (var i = 0; i < 8; i++) plans.Add(await ExplainAsync(connection, execute));
+            await ExecuteAsync(connection, "deallocate audit_probe");
 
             Assert.All(plans, plan =>
             {
