@@ -14,7 +14,8 @@ using Npgsql;
 /// each on its own households (about eight joins each per run, so a household stays the size of a family).</item>
 /// </list>
 /// Each round runs the three after a warm-up each (A B C A B C), so the ratios come from the same minutes of a noisy
-/// machine. Per command: statements (pg_stat_statements calls), CPU of the PostgreSQL processes (/proc of the postmaster
+/// machine. Per command: statements (pg_stat_statements calls, and each statement's execution time, which is how a
+/// plan gone wrong shows), CPU of the PostgreSQL processes (/proc of the postmaster
 /// and its children, exited backends included through the postmaster's children times), of the ledger process, and of the
 /// process sending the commands (pgbench; this process, which is Marten itself in run 2 and the HTTP client in run 3).
 /// Idle windows before and after the rounds, with the ledger idle, give the background rate taken off every figure
