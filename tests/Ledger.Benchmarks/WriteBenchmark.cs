@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Text.RegularExpressions;
 using Ledger.Api.Hosting;
 using Ledger.Benchmarks.Writes;
 using Npgsql;
@@ -23,7 +22,7 @@ using Npgsql;
 /// Round trips cannot be seen from pg_stat_statements: a second ledger process, pgbench and Marten alone then run a fixed
 /// count of commands through <see cref="RoundTripProxy"/>, which counts the client's turns.
 /// </summary>
-internal static partial class WriteBenchmark
+internal static class WriteBenchmark
 {
     /// <summary>A household in a run takes about this many joins: a family, not a stream that grows without end.</summary>
     private const int JoinsPerHousehold = 8;
@@ -124,7 +123,7 @@ internal static partial class WriteBenchmark
             PrintRuns(runs, idle, o);
             // Where PostgreSQL's time goes, from the measured runs (no relay in the way): execution time by statement.
             foreach (var r in runs.Where(r => r.Round == 1 && r.Name != PgbenchRun))
-                PrintStatements($"Statements per command, {r.Name} (round 1, idle subtracted)", Work.Between(r.Before, r.After, idle), r.Load.Commands);
+                Work.Between(r.Before, r.After, idle).PrintStatements($"Statements per command, {r.Name} (round 1, idle subtracted)", r.Load.Commands, "cmd");
 
             if (!o.Smoke)
             {
@@ -263,20 +262,7 @@ internal static partial class WriteBenchmark
         foreach (var (name, commands, work) in works)
             Console.WriteLine($"| {name} | {commands:N0} | {work.RoundTrips / commands:F2} | {work.Syncs / commands:F2} | {work.Statements / commands:F1} |");
         foreach (var (name, commands, work) in works.Skip(1))
-            PrintStatements($"Statements per command, {name} (counting pass, idle subtracted)", work, commands);
-    }
-
-    private static void PrintStatements(string title, Work work, long commands)
-    {
-        Console.WriteLine();
-        Console.WriteLine(title);
-        Console.WriteLine("| calls/cmd | execution ms/call | execution ms/cmd | statement |");
-        Console.WriteLine("|---|---|---|---|");
-        foreach (var (calls, execMs, query) in work.ByStatement.Values.Where(s => s.Calls / commands >= 0.02).OrderByDescending(s => s.Calls).ThenByDescending(s => s.ExecMs))
-        {
-            var text = Whitespace().Replace(query, " ").Trim();
-            Console.WriteLine($"| {calls / commands:F2} | {execMs / calls:F3} | {execMs / commands:F3} | `{(text.Length > 140 ? text[..140] + "…" : text).Replace("|", "\\|", StringComparison.Ordinal)}` |");
-        }
+            work.PrintStatements($"Statements per command, {name} (counting pass, idle subtracted)", commands, "cmd");
     }
 
     private static async Task<string> Scalar(NpgsqlDataSource dataSource, string sql)
@@ -284,7 +270,4 @@ internal static partial class WriteBenchmark
         await using var command = dataSource.CreateCommand(sql);
         return (await command.ExecuteScalarAsync())?.ToString() ?? "";
     }
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 }

@@ -54,6 +54,24 @@ internal sealed record Work(double Seconds, double Statements, double PostgresCp
         a.ByStatement.Where(s => b.ByStatement.ContainsKey(s.Key))
             .ToDictionary(s => s.Key, s => (Math.Min(s.Value.Calls, b.ByStatement[s.Key].Calls), Math.Min(s.Value.ExecMs, b.ByStatement[s.Key].ExecMs), s.Value.Query)));
 
+    /// <summary>
+    /// The statements of this work as a table, per <paramref name="unit"/> (command, request): calls, and execution time,
+    /// which is where a plan gone wrong shows.
+    /// </summary>
+    public void PrintStatements(string title, double units, string unit)
+    {
+        Console.WriteLine();
+        Console.WriteLine(title);
+        Console.WriteLine($"| calls/{unit} | execution ms/call | execution ms/{unit} | statement |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var (calls, execMs, query) in ByStatement.Values.Where(s => s.Calls / units >= 0.02).OrderByDescending(s => s.Calls).ThenByDescending(s => s.ExecMs))
+        {
+            var text = string.Join(' ', query.Split((char[])[' ', '\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {calls / units:F2} | {execMs / calls:F3} | {execMs / units:F3} | `{(text.Length > 160 ? text[..160] + "…" : text).Replace("|", "\\|", StringComparison.Ordinal)}` |"));
+        }
+    }
+
     public Work PerSecond() => new(1, Statements / Seconds, PostgresCpu / Seconds, LedgerCpu / Seconds, BenchCpu / Seconds, ChildCpu / Seconds,
         RoundTrips / Seconds, Syncs / Seconds, ByStatement.ToDictionary(s => s.Key, s => (s.Value.Calls / Seconds, s.Value.ExecMs / Seconds, s.Value.Query)));
 }
