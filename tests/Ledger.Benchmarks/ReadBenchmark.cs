@@ -34,6 +34,12 @@ internal static class ReadBenchmark
     internal sealed record Options(bool Smoke, int Households, int Rate, int Seconds, int Rounds, int WarmupSeconds, int IdleSeconds,
         int[] StreamLengths, int FoldWarmup, int FoldSamples, string SharedBuffers, bool Prewarm = true)
     {
+        /// <summary>
+        /// <c>--ledger-env NAME=VALUE</c> (repeatable): a second ledger process with these settings, measured beside the
+        /// first in every round, in alternating order, so a runtime knob is compared on one cluster in one run.
+        /// </summary>
+        public IReadOnlyDictionary<string, string> Compare { get; init; } = new Dictionary<string, string>();
+
         public static Options Parse(string[] args)
         {
             var options = args.Contains("--smoke")
@@ -53,7 +59,8 @@ internal static class ReadBenchmark
                     "--samples" => options with { FoldSamples = Next() },
                     "--no-prewarm" => options with { Prewarm = false },
                     "--shared-buffers" => options with { SharedBuffers = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--shared-buffers needs a size such as 6GB") },
-                    _ => throw new ArgumentException($"Unknown option {args[i]}. reads [--smoke] [--households 10000] [--rate 1000] [--seconds 20] [--rounds 2] [--samples 200] [--shared-buffers 6GB] [--no-prewarm]"),
+                    "--ledger-env" => options with { Compare = LedgerHost.WithSetting(options.Compare, i + 1 < args.Length ? args[++i] : "") },
+                    _ => throw new ArgumentException($"Unknown option {args[i]}. reads [--smoke] [--households 10000] [--rate 1000] [--seconds 20] [--rounds 2] [--samples 200] [--shared-buffers 6GB] [--no-prewarm] [--ledger-env NAME=VALUE]..."),
                 };
             }
             return options;
@@ -87,7 +94,10 @@ internal static class ReadBenchmark
         // PostgreSQL's default unless told: 6 GB on this 24 GB machine made the 10⁶ run slower, not faster (the seed's 54 GB
         // pushed the documents out of the OS cache it shrank, and the reads found them on disk; docs/performance.md).
         Console.WriteLine($"PostgreSQL shared_buffers {o.SharedBuffers}");
-        await using var cluster = await MeasuredCluster.StartAsync(new Dictionary<string, string> { ["shared_buffers"] = o.SharedBuffers });
+        var settings = new Dictionary<string, string> { ["shared_buffers"] = o.SharedBuffers };
+        // Two ledgers' pools (50 each) and pgbench's clients do not fit in the default 100 connections.
+        if (o.Compare.Count > 0) settings["max_connections"] = "250";
+        await using var cluster = await MeasuredCluster.StartAsync(settings);
         var (bin, postgres, admin, meters) = (cluster.Bin, cluster.Postgres, cluster.Admin, cluster.Meters);
 
         var dataSource = LedgerSetup.DataSource(postgres.ConnectionString);
@@ -115,8 +125,14 @@ internal static class ReadBenchmark
         Console.WriteLine($"Stored: {documents} of household documents (average document {average} bytes), {events} of events");
 
         var ledger = await LedgerHost.StartAsync(postgres.ConnectionString, Path.Combine(postgres.Root, "ledger-data"));
+        LedgerHost? compared = null;
         try
         {
+            if (o.Compare.Count > 0)
+            {
+                compared = await LedgerHost.StartAsync(postgres.ConnectionString, Path.Combine(postgres.Root, "ledger-data-b"), o.Compare);
+                Console.WriteLine($"Compared ledger process {compared.Pid} on {compared.Http.BaseAddress}: {ComparedLabel(o)}");
+            }
             meters.LedgerPid = ledger.Pid;
             var lean = ledger.Lean;
             Console.WriteLine($"Ledger process {ledger.Pid} on {ledger.Http.BaseAddress}");
@@ -124,7 +140,10 @@ internal static class ReadBenchmark
 
             // First warm-up: JIT (tiered recompilation included), pools and Marten's generated code for each read.
             foreach (var (_, path) in LedgerRuns)
+            {
                 await LedgerLoadAsync(lean, household, path, o.Rate, o.Smoke ? 1 : 5);
+                if (compared is not null) await LedgerLoadAsync(compared.Lean, household, path, o.Rate, o.Smoke ? 1 : 5);
+            }
 
             var runs = new List<Run>();
             for (var round = 1; round <= o.Rounds; round++)
@@ -133,9 +152,18 @@ internal static class ReadBenchmark
                 runs.Add(await MeasureAsync(round, PgbenchRun, meters, null, () => pgbench.RunAsync(o.Rate, o.Seconds, PgbenchClients)));
                 foreach (var (name, path) in LedgerRuns)
                 {
-                    await LedgerLoadAsync(lean, household, path, o.Rate, o.WarmupSeconds);
-                    runs.Add(await MeasureAsync(round, name, meters, ledger.Pid, () => LedgerLoadAsync(lean, household, path, o.Rate, o.Seconds)));
+                    // With a compared ledger, the two take turns, the first of the pair alternating by round.
+                    (LedgerHost Host, string Label)[] turns = compared is null ? [(ledger, name)]
+                        : round % 2 == 1 ? [(ledger, name), (compared, $"{name} [{ComparedLabel(o)}]")]
+                        : [(compared, $"{name} [{ComparedLabel(o)}]"), (ledger, name)];
+                    foreach (var (host, label) in turns)
+                    {
+                        meters.LedgerPid = host.Pid;
+                        await LedgerLoadAsync(host.Lean, household, path, o.Rate, o.WarmupSeconds);
+                        runs.Add(await MeasureAsync(round, label, meters, host.Pid, () => LedgerLoadAsync(host.Lean, household, path, o.Rate, o.Seconds)));
+                    }
                 }
+                meters.LedgerPid = ledger.Pid;
             }
             idle = Work.Least(idle, await IdleAsync(meters, o.IdleSeconds));
             PrintRuns(runs, idle, o);
@@ -146,9 +174,12 @@ internal static class ReadBenchmark
         finally
         {
             await ledger.DisposeAsync();
+            if (compared is not null) await compared.DisposeAsync();
         }
         return 0;
     }
+
+    private static string ComparedLabel(Options o) => LedgerHost.Label(o.Compare);
 
     private static Task<Latencies> LedgerLoadAsync(LeanHttp ledger, Guid[] households, Func<Guid, string> path, int rate, int seconds) =>
         OpenLoop.RunAsync(rate, TimeSpan.FromSeconds(seconds), MaxInFlight,

@@ -29,6 +29,9 @@ internal static class WriteBenchmark
 
     internal sealed record Options(bool Smoke, int Clients, int Seconds, int WarmupSeconds, int Rounds, int WarmupCommands, int CountedCommands, int IdleSeconds)
     {
+        /// <summary><c>--ledger-env NAME=VALUE</c> (repeatable): a second ledger with these settings, measured after the first in each round.</summary>
+        public IReadOnlyDictionary<string, string> Compare { get; init; } = new Dictionary<string, string>();
+
         public int FirstWarmupSeconds => Smoke ? 1 : 10;
 
         public static Options Parse(string[] args)
@@ -50,7 +53,8 @@ internal static class WriteBenchmark
                     "--rounds" => options with { Rounds = Next() },
                     "--count" => options with { CountedCommands = Next() },
                     "--idle" => options with { IdleSeconds = Next() },
-                    _ => throw new ArgumentException($"Unknown option {args[i]}. writes [--smoke] [--clients 16] [--seconds 20] [--warmup 3] [--rounds 2] [--count 800] [--idle 10]"),
+                    "--ledger-env" => options with { Compare = LedgerHost.WithSetting(options.Compare, i + 1 < args.Length ? args[++i] : "") },
+                    _ => throw new ArgumentException($"Unknown option {args[i]}. writes [--smoke] [--clients 16] [--seconds 20] [--warmup 3] [--rounds 2] [--count 800] [--idle 10] [--ledger-env NAME=VALUE]..."),
                 };
             }
             return options;
@@ -68,7 +72,8 @@ internal static class WriteBenchmark
         var o = Options.Parse(args);
         Console.WriteLine($"Write benchmark: {o.Clients} clients, {o.Seconds} s runs after {o.WarmupSeconds} s warm-up, {o.Rounds} round(s); " +
                           $"{Environment.ProcessorCount} cores; load average {Meters.LoadAverage()}");
-        await using var cluster = await MeasuredCluster.StartAsync();
+        // Two ledgers' pools (50 each) do not fit in the default 100 connections.
+        await using var cluster = await MeasuredCluster.StartAsync(o.Compare.Count > 0 ? new Dictionary<string, string> { ["max_connections"] = "250" } : null);
         var (bin, postgres, admin, proxy, meters) = (cluster.Bin, cluster.Postgres, cluster.Admin, cluster.Proxy, cluster.Meters);
         Console.WriteLine($"PostgreSQL {await Scalar(admin, "show server_version")} on 127.0.0.1:{postgres.Port} (fsync off), bin {bin}; ledger " +
                           typeof(LedgerSetup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
@@ -81,8 +86,15 @@ internal static class WriteBenchmark
         var ledgerData = Path.Combine(postgres.Root, "ledger-data");
         // A measured run never goes through the relay (it adds a hop); the smoke run shares one relayed ledger to stay short.
         var ledger = await LedgerHost.StartAsync(o.Smoke ? relayed : postgres.ConnectionString, ledgerData);
+        LedgerHost? compared = null;
+        var comparedRun = ComparedRun(o);
         try
         {
+            if (o.Compare.Count > 0)
+            {
+                compared = await LedgerHost.StartAsync(postgres.ConnectionString, ledgerData + "-b", o.Compare);
+                Console.WriteLine($"Compared ledger process {compared.Pid}: {LedgerHost.Label(o.Compare)}");
+            }
             meters.LedgerPid = ledger.Pid;
             Console.WriteLine($"Ledger process {ledger.Pid} on {ledger.Http.BaseAddress}" + (o.Smoke ? " (smoke: behind the relay, speed figures mean nothing)" : ""));
 
@@ -98,6 +110,11 @@ internal static class WriteBenchmark
             var ledgerRate = (await ClosedLoop.RunAsync(o.Clients, null, o.WarmupCommands, LedgerJoins(ledger, ledgerHouseholds, o.Clients))).PerSecond;
             ledgerHouseholds = await OpenLedgerHouseholdsAsync(ledger, o.Clients, HouseholdsFor(ledgerRate, o));
             ledgerRate = (await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.FirstWarmupSeconds), null, LedgerJoins(ledger, ledgerHouseholds, o.Clients))).PerSecond;
+            if (compared is not null)
+            {
+                var comparedHouseholds = await OpenLedgerHouseholdsAsync(compared, o.Clients, HouseholdsFor(ledgerRate, o));
+                await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.FirstWarmupSeconds), null, LedgerJoins(compared, comparedHouseholds, o.Clients));
+            }
 
             var runs = new List<Run>();
             for (var round = 1; round <= o.Rounds; round++)
@@ -112,12 +129,20 @@ internal static class WriteBenchmark
                     () => ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.Seconds), null, martenJoins)));
                 martenRate = runs[^1].Load.PerSecond;
 
-                ledgerHouseholds = await OpenLedgerHouseholdsAsync(ledger, o.Clients, HouseholdsFor(ledgerRate, o));
-                var ledgerJoins = LedgerJoins(ledger, ledgerHouseholds, o.Clients);
-                await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.WarmupSeconds), null, ledgerJoins);
-                runs.Add(await MeasureAsync(round, LedgerRun, meters, ledgerHouseholds.Length,
-                    () => ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.Seconds), null, ledgerJoins)));
-                ledgerRate = runs[^1].Load.PerSecond;
+                // A compared ledger takes turns with the first, the first of the pair alternating by round (the later
+                // one finds the tables a little larger).
+                LedgerHost[] turns = compared is null ? [ledger] : round % 2 == 1 ? [ledger, compared] : [compared, ledger];
+                foreach (var host in turns)
+                {
+                    meters.LedgerPid = host.Pid;
+                    var households = await OpenLedgerHouseholdsAsync(host, o.Clients, HouseholdsFor(ledgerRate, o));
+                    var joins = LedgerJoins(host, households, o.Clients);
+                    await ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.WarmupSeconds), null, joins);
+                    runs.Add(await MeasureAsync(round, host == ledger ? LedgerRun : comparedRun, meters, households.Length,
+                        () => ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.Seconds), null, joins)));
+                }
+                meters.LedgerPid = ledger.Pid;
+                ledgerRate = runs.Last(r => r.Name == LedgerRun).Load.PerSecond;
             }
             var idle = Work.Least(idleBefore, await IdleAsync(meters, o.IdleSeconds));
             PrintRuns(runs, idle, o);
@@ -125,6 +150,8 @@ internal static class WriteBenchmark
             foreach (var r in runs.Where(r => r.Round == 1 && r.Name != PgbenchRun))
                 Work.Between(r.Before, r.After, idle).PrintStatements($"Statements per command, {r.Name} (round 1, idle subtracted)", r.Load.Commands, "cmd");
 
+            if (compared is not null) await compared.DisposeAsync();
+            compared = null;
             if (!o.Smoke)
             {
                 await ledger.DisposeAsync();
@@ -137,6 +164,7 @@ internal static class WriteBenchmark
         finally
         {
             await ledger.DisposeAsync();
+            if (compared is not null) await compared.DisposeAsync();
         }
         return 0;
     }
@@ -193,6 +221,8 @@ internal static class WriteBenchmark
         return new Run(round, name, result, before, after, loadAverage, households == 0 ? 0 : (double)result.Commands / households);
     }
 
+    private static string ComparedRun(Options o) => $"{LedgerRun} [{LedgerHost.Label(o.Compare)}]";
+
     private static void PrintRuns(List<Run> runs, Work idle, Options o)
     {
         Console.WriteLine();
@@ -205,7 +235,7 @@ internal static class WriteBenchmark
             var isPgbench = r.Name == PgbenchRun;
             var latency = r.Load.P50Ms is { } p50 ? $"{r.Load.MeanMs:F1} / {p50:F1} / {r.Load.P99Ms:F1}" : $"{r.Load.MeanMs:F1} / – / –";
             var client = isPgbench ? work.ChildCpu : work.BenchCpu;
-            var ledger = r.Name == LedgerRun ? $"{work.LedgerCpu * 1000 / n:F2}" : "–";
+            var ledger = r.Name.StartsWith(LedgerRun, StringComparison.Ordinal) ? $"{work.LedgerCpu * 1000 / n:F2}" : "–";
             Console.WriteLine($"| {r.Round} | {r.Name} | {r.Load.PerSecond:N0} | {latency} | {work.Statements / n:F1} | {work.PostgresCpu * 1000 / n:F2} | " +
                               $"{ledger} | {client * 1000 / n:F2} | {(r.JoinsPerHousehold == 0 ? "–" : r.JoinsPerHousehold.ToString("F1", CultureInfo.InvariantCulture))} | {r.LoadAverage} |");
         }
@@ -219,7 +249,8 @@ internal static class WriteBenchmark
             double Rate(string name) => runs.Single(r => r.Round == round && r.Name == name).Load.PerSecond;
             var ratio = (Rate(LedgerRun) / Rate(PgbenchRun), Rate(LedgerRun) / Rate(MartenRun), Rate(MartenRun) / Rate(PgbenchRun));
             ratios.Add(ratio);
-            Console.WriteLine($"| {round} | {ratio.Item1:F3} | {ratio.Item2:F2} | {ratio.Item3:F3} |");
+            Console.WriteLine($"| {round} | {ratio.Item1:F3} | {ratio.Item2:F2} | {ratio.Item3:F3} |" +
+                              (o.Compare.Count > 0 ? $" compared / ledger {Rate(ComparedRun(o)) / Rate(LedgerRun):F2}" : ""));
         }
         if (o.Rounds > 1)
             Console.WriteLine($"| range | {ratios.Min(r => r.Item1):F3}–{ratios.Max(r => r.Item1):F3} | {ratios.Min(r => r.Item2):F2}–{ratios.Max(r => r.Item2):F2} | " +

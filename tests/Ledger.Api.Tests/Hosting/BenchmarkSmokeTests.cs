@@ -14,6 +14,8 @@ public sealed class BenchmarkSmokeTests
     [InlineData("seed --smoke", "households/s")]
     [InlineData("export 2000", "ledger audit export --format jsonl")]
     [InlineData("reads --smoke", "p99 / pgbench p99")]
+    // A second ledger with a runtime setting of its own, measured in turns with the first.
+    [InlineData("reads --smoke --ledger-env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70", "/health/live (HTTP floor, no database) [DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70] |")]
     [InlineData("rebuild --smoke", "ratio to bulk insert")]
     public async Task The_benchmark_runs_at_a_small_size_and_prints_its_table(string arguments, string expected)
     {

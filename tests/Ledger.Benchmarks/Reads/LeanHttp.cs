@@ -40,7 +40,10 @@ internal sealed class LeanHttp : IDisposable
 
     private Task<int> SendAsync(byte[] request)
     {
-        if (!_idle.TryPop(out var connection))
+        // A connection the server closed while it sat idle (Kestrel's keep-alive timeout) is dropped here.
+        Connection? connection;
+        while (_idle.TryPop(out connection) && connection.Closed) { }
+        if (connection is null)
         {
             connection = new Connection(this);
             lock (_all) _all.Add(connection);
@@ -60,6 +63,7 @@ internal sealed class LeanHttp : IDisposable
         private readonly LeanHttp _owner;
         private readonly Socket _socket;
         private TaskCompletionSource<int>? _pending;
+        private volatile bool _closed;
 
         public Connection(LeanHttp owner)
         {
@@ -69,11 +73,20 @@ internal sealed class LeanHttp : IDisposable
             new Thread(Receive) { IsBackground = true, Name = "lean-http receive" }.Start();
         }
 
+        /// <summary>Its receiving thread has ended: the server closed it, or the socket failed.</summary>
+        public bool Closed => _closed;
+
         public Task<int> Send(byte[] request)
         {
             // Completed on the receiving thread, where the caller's continuation (timing the request) then runs.
             var pending = new TaskCompletionSource<int>();
-            Volatile.Write(ref _pending, pending);
+            Interlocked.Exchange(ref _pending, pending);
+            // Closed after it was taken: the receiving thread may have ended before it could see this request.
+            if (_closed)
+            {
+                Interlocked.Exchange(ref _pending, null)?.TrySetResult(0);
+                return pending.Task;
+            }
             try
             {
                 _socket.Send(request);
@@ -118,6 +131,8 @@ internal sealed class LeanHttp : IDisposable
             }
             catch (SocketException) { }
             catch (ObjectDisposedException) { }
+            _closed = true;
+            _socket.Close();
             Interlocked.Exchange(ref _pending, null)?.TrySetResult(0);
         }
     }

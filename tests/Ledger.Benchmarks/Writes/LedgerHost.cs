@@ -40,7 +40,8 @@ internal sealed class LedgerHost : IAsyncDisposable
     /// <summary>The measured load's client, as the clerk: it costs the machine a fraction of <see cref="Http"/>'s CPU.</summary>
     public Reads.LeanHttp Lean { get; }
 
-    public static async Task<LedgerHost> StartAsync(string connectionString, string dataDirectory)
+    /// <param name="environment">Settings for this ledger only (runtime knobs under comparison), over the defaults below.</param>
+    public static async Task<LedgerHost> StartAsync(string connectionString, string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var key = RandomNumberGenerator.GetBytes(32);
         var folder = Path.GetDirectoryName(typeof(LedgerSetup).Assembly.Location)!;
@@ -63,6 +64,7 @@ internal sealed class LedgerHost : IAsyncDisposable
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
             },
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the ledger.");
         var token = LedgerAuth.CreateToken(key, "ledger", "ledger", "bench.clerk", [Roles.Clerk], Tenancy.Default, TimeSpan.FromHours(3));
         var host = new LedgerHost(process, port, token);
@@ -82,6 +84,16 @@ internal sealed class LedgerHost : IAsyncDisposable
         }
         return host;
     }
+
+    /// <summary><paramref name="settings"/> with one more <c>NAME=VALUE</c> of a <c>--ledger-env</c> option.</summary>
+    public static IReadOnlyDictionary<string, string> WithSetting(IReadOnlyDictionary<string, string> settings, string setting)
+    {
+        var equals = setting.IndexOf('=');
+        if (equals < 1) throw new ArgumentException($"--ledger-env needs NAME=VALUE, not '{setting}'");
+        return new Dictionary<string, string>(settings) { [setting[..equals]] = setting[(equals + 1)..] };
+    }
+
+    public static string Label(IReadOnlyDictionary<string, string> settings) => string.Join(' ', settings.Select(s => $"{s.Key}={s.Value}"));
 
     private void Keep(string? line)
     {
