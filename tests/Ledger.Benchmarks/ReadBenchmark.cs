@@ -36,7 +36,8 @@ internal static class ReadBenchmark
     {
         /// <summary>
         /// <c>--ledger-env NAME=VALUE</c> (repeatable): a second ledger process with these settings, measured beside the
-        /// first in every round, in alternating order, so a runtime knob is compared on one cluster in one run.
+        /// first in every round, in alternating order, so a runtime knob is compared on one cluster in one run; its CPU has
+        /// the first ledger's idle background taken off, as the two run the same code.
         /// </summary>
         public IReadOnlyDictionary<string, string> Compare { get; init; } = new Dictionary<string, string>();
 

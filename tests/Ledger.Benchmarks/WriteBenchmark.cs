@@ -29,7 +29,11 @@ internal static class WriteBenchmark
 
     internal sealed record Options(bool Smoke, int Clients, int Seconds, int WarmupSeconds, int Rounds, int WarmupCommands, int CountedCommands, int IdleSeconds)
     {
-        /// <summary><c>--ledger-env NAME=VALUE</c> (repeatable): a second ledger with these settings, measured after the first in each round.</summary>
+        /// <summary>
+        /// <c>--ledger-env NAME=VALUE</c> (repeatable): a second ledger with these settings, measured in turns with the first
+        /// in each round, the order alternating; its CPU has the first ledger's idle background taken off, as the two
+        /// run the same code.
+        /// </summary>
         public IReadOnlyDictionary<string, string> Compare { get; init; } = new Dictionary<string, string>();
 
         public int FirstWarmupSeconds => Smoke ? 1 : 10;
