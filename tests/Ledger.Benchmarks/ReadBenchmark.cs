@@ -35,11 +35,12 @@ internal static class ReadBenchmark
         int[] StreamLengths, int FoldWarmup, int FoldSamples, string SharedBuffers, bool Prewarm = true)
     {
         /// <summary>
-        /// <c>--ledger-env NAME=VALUE</c> (repeatable): a second ledger process with these settings, measured beside the
-        /// first in every round, in alternating order, so a runtime knob is compared on one cluster in one run; its CPU has
-        /// the first ledger's idle background taken off, as the two run the same code.
+        /// <c>--ledger-env NAME=VALUE</c> (repeatable) or <c>--ledger-build FOLDER</c>: a second ledger process
+        /// (<see cref="ComparedLedger"/>), measured beside the first in every round, in alternating order, so a runtime knob
+        /// or a code change is compared on one cluster in one run; its CPU has the first ledger's idle background taken
+        /// off, the two idling alike.
         /// </summary>
-        public IReadOnlyDictionary<string, string> Compare { get; init; } = new Dictionary<string, string>();
+        public ComparedLedger Compare { get; init; } = ComparedLedger.None;
 
         public static Options Parse(string[] args)
         {
@@ -60,8 +61,9 @@ internal static class ReadBenchmark
                     "--samples" => options with { FoldSamples = Next() },
                     "--no-prewarm" => options with { Prewarm = false },
                     "--shared-buffers" => options with { SharedBuffers = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--shared-buffers needs a size such as 6GB") },
-                    "--ledger-env" => options with { Compare = LedgerHost.WithSetting(options.Compare, i + 1 < args.Length ? args[++i] : "") },
-                    _ => throw new ArgumentException($"Unknown option {args[i]}. reads [--smoke] [--households 10000] [--rate 1000] [--seconds 20] [--rounds 2] [--samples 200] [--shared-buffers 6GB] [--no-prewarm] [--ledger-env NAME=VALUE]..."),
+                    "--ledger-env" => options with { Compare = options.Compare.WithSetting(i + 1 < args.Length ? args[++i] : "") },
+                    "--ledger-build" => options with { Compare = options.Compare.WithBuild(i + 1 < args.Length ? args[++i] : "") },
+                    _ => throw new ArgumentException($"Unknown option {args[i]}. reads [--smoke] [--households 10000] [--rate 1000] [--seconds 20] [--rounds 2] [--samples 200] [--shared-buffers 6GB] [--no-prewarm] [--ledger-env NAME=VALUE]... [--ledger-build FOLDER]"),
                 };
             }
             return options;
@@ -97,7 +99,7 @@ internal static class ReadBenchmark
         Console.WriteLine($"PostgreSQL shared_buffers {o.SharedBuffers}");
         var settings = new Dictionary<string, string> { ["shared_buffers"] = o.SharedBuffers };
         // Two ledgers' pools (50 each) and pgbench's clients do not fit in the default 100 connections.
-        if (o.Compare.Count > 0) settings["max_connections"] = "250";
+        if (o.Compare.Any) settings["max_connections"] = "250";
         await using var cluster = await MeasuredCluster.StartAsync(settings);
         var (bin, postgres, admin, meters) = (cluster.Bin, cluster.Postgres, cluster.Admin, cluster.Meters);
 
@@ -129,7 +131,7 @@ internal static class ReadBenchmark
         LedgerHost? compared = null;
         try
         {
-            if (o.Compare.Count > 0)
+            if (o.Compare.Any)
             {
                 compared = await LedgerHost.StartAsync(postgres.ConnectionString, Path.Combine(postgres.Root, "ledger-data-b"), o.Compare);
                 Console.WriteLine($"Compared ledger process {compared.Pid} on {compared.Http.BaseAddress}: {ComparedLabel(o)}");
@@ -180,7 +182,7 @@ internal static class ReadBenchmark
         return 0;
     }
 
-    private static string ComparedLabel(Options o) => LedgerHost.Label(o.Compare);
+    private static string ComparedLabel(Options o) => o.Compare.Label;
 
     private static Task<Latencies> LedgerLoadAsync(LeanHttp ledger, Guid[] households, Func<Guid, string> path, int rate, int seconds) =>
         OpenLoop.RunAsync(rate, TimeSpan.FromSeconds(seconds), MaxInFlight,

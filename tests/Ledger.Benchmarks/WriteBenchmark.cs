@@ -30,11 +30,11 @@ internal static class WriteBenchmark
     internal sealed record Options(bool Smoke, int Clients, int Seconds, int WarmupSeconds, int Rounds, int WarmupCommands, int CountedCommands, int IdleSeconds)
     {
         /// <summary>
-        /// <c>--ledger-env NAME=VALUE</c> (repeatable): a second ledger with these settings, measured in turns with the first
-        /// in each round, the order alternating; its CPU has the first ledger's idle background taken off, as the two
-        /// run the same code.
+        /// <c>--ledger-env NAME=VALUE</c> (repeatable) or <c>--ledger-build FOLDER</c>: a second ledger (<see cref="ComparedLedger"/>),
+        /// measured in turns with the first in each round, the order alternating; its CPU has the first ledger's idle
+        /// background taken off, the two idling alike.
         /// </summary>
-        public IReadOnlyDictionary<string, string> Compare { get; init; } = new Dictionary<string, string>();
+        public ComparedLedger Compare { get; init; } = ComparedLedger.None;
 
         public int FirstWarmupSeconds => Smoke ? 1 : 10;
 
@@ -57,8 +57,9 @@ internal static class WriteBenchmark
                     "--rounds" => options with { Rounds = Next() },
                     "--count" => options with { CountedCommands = Next() },
                     "--idle" => options with { IdleSeconds = Next() },
-                    "--ledger-env" => options with { Compare = LedgerHost.WithSetting(options.Compare, i + 1 < args.Length ? args[++i] : "") },
-                    _ => throw new ArgumentException($"Unknown option {args[i]}. writes [--smoke] [--clients 16] [--seconds 20] [--warmup 3] [--rounds 2] [--count 800] [--idle 10] [--ledger-env NAME=VALUE]..."),
+                    "--ledger-env" => options with { Compare = options.Compare.WithSetting(i + 1 < args.Length ? args[++i] : "") },
+                    "--ledger-build" => options with { Compare = options.Compare.WithBuild(i + 1 < args.Length ? args[++i] : "") },
+                    _ => throw new ArgumentException($"Unknown option {args[i]}. writes [--smoke] [--clients 16] [--seconds 20] [--warmup 3] [--rounds 2] [--count 800] [--idle 10] [--ledger-env NAME=VALUE]... [--ledger-build FOLDER]"),
                 };
             }
             return options;
@@ -77,7 +78,7 @@ internal static class WriteBenchmark
         Console.WriteLine($"Write benchmark: {o.Clients} clients, {o.Seconds} s runs after {o.WarmupSeconds} s warm-up, {o.Rounds} round(s); " +
                           $"{Environment.ProcessorCount} cores; load average {Meters.LoadAverage()}");
         // Two ledgers' pools (50 each) do not fit in the default 100 connections.
-        await using var cluster = await MeasuredCluster.StartAsync(o.Compare.Count > 0 ? new Dictionary<string, string> { ["max_connections"] = "250" } : null);
+        await using var cluster = await MeasuredCluster.StartAsync(o.Compare.Any ? new Dictionary<string, string> { ["max_connections"] = "250" } : null);
         var (bin, postgres, admin, proxy, meters) = (cluster.Bin, cluster.Postgres, cluster.Admin, cluster.Proxy, cluster.Meters);
         Console.WriteLine($"PostgreSQL {await Scalar(admin, "show server_version")} on 127.0.0.1:{postgres.Port} (fsync off), bin {bin}; ledger " +
                           typeof(LedgerSetup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
@@ -94,10 +95,10 @@ internal static class WriteBenchmark
         var comparedRun = ComparedRun(o);
         try
         {
-            if (o.Compare.Count > 0)
+            if (o.Compare.Any)
             {
                 compared = await LedgerHost.StartAsync(postgres.ConnectionString, ledgerData + "-b", o.Compare);
-                Console.WriteLine($"Compared ledger process {compared.Pid}: {LedgerHost.Label(o.Compare)}");
+                Console.WriteLine($"Compared ledger process {compared.Pid}: {o.Compare.Label}");
             }
             meters.LedgerPid = ledger.Pid;
             Console.WriteLine($"Ledger process {ledger.Pid} on {ledger.Http.BaseAddress}" + (o.Smoke ? " (smoke: behind the relay, speed figures mean nothing)" : ""));
@@ -225,7 +226,7 @@ internal static class WriteBenchmark
         return new Run(round, name, result, before, after, loadAverage, households == 0 ? 0 : (double)result.Commands / households);
     }
 
-    private static string ComparedRun(Options o) => $"{LedgerRun} [{LedgerHost.Label(o.Compare)}]";
+    private static string ComparedRun(Options o) => $"{LedgerRun} [{o.Compare.Label}]";
 
     private static void PrintRuns(List<Run> runs, Work idle, Options o)
     {
@@ -240,7 +241,7 @@ internal static class WriteBenchmark
             var latency = r.Load.P50Ms is { } p50 ? $"{r.Load.MeanMs:F1} / {p50:F1} / {r.Load.P99Ms:F1}" : $"{r.Load.MeanMs:F1} / – / –";
             var client = isPgbench ? work.ChildCpu : work.BenchCpu;
             var ledger = r.Name.StartsWith(LedgerRun, StringComparison.Ordinal) ? $"{work.LedgerCpu * 1000 / n:F2}" : "–";
-            Console.WriteLine($"| {r.Round} | {r.Name} | {r.Load.PerSecond:N0} | {latency} | {work.Statements / n:F1} | {work.PostgresCpu * 1000 / n:F2} | " +
+            Console.WriteLine($"| {r.Round} | {r.Name} | {r.Load.PerSecond:N0} | {latency} | {work.Statements / n:F2} | {work.PostgresCpu * 1000 / n:F2} | " +
                               $"{ledger} | {client * 1000 / n:F2} | {(r.JoinsPerHousehold == 0 ? "–" : r.JoinsPerHousehold.ToString("F1", CultureInfo.InvariantCulture))} | {r.LoadAverage} |");
         }
 
@@ -254,7 +255,7 @@ internal static class WriteBenchmark
             var ratio = (Rate(LedgerRun) / Rate(PgbenchRun), Rate(LedgerRun) / Rate(MartenRun), Rate(MartenRun) / Rate(PgbenchRun));
             ratios.Add(ratio);
             Console.WriteLine($"| {round} | {ratio.Item1:F3} | {ratio.Item2:F2} | {ratio.Item3:F3} |" +
-                              (o.Compare.Count > 0 ? $" compared / ledger {Rate(ComparedRun(o)) / Rate(LedgerRun):F2}" : ""));
+                              (o.Compare.Any ? $" compared / ledger {Rate(ComparedRun(o)) / Rate(LedgerRun):F2}" : ""));
         }
         if (o.Rounds > 1)
             Console.WriteLine($"| range | {ratios.Min(r => r.Item1):F3}–{ratios.Max(r => r.Item1):F3} | {ratios.Min(r => r.Item2):F2}–{ratios.Max(r => r.Item2):F2} | " +
@@ -295,7 +296,7 @@ internal static class WriteBenchmark
         Console.WriteLine("|---|---|---|---|---|");
         var works = counted.Select(c => (c.Name, c.Commands, Work: Work.Between(c.Before, c.After, idle))).ToList();
         foreach (var (name, commands, work) in works)
-            Console.WriteLine($"| {name} | {commands:N0} | {work.RoundTrips / commands:F2} | {work.Syncs / commands:F2} | {work.Statements / commands:F1} |");
+            Console.WriteLine($"| {name} | {commands:N0} | {work.RoundTrips / commands:F2} | {work.Syncs / commands:F2} | {work.Statements / commands:F2} |");
         foreach (var (name, commands, work) in works.Skip(1))
             work.PrintStatements($"Statements per command, {name} (counting pass, idle subtracted)", commands, "cmd");
     }

@@ -120,12 +120,13 @@ public static class HouseholdWriter
         IDocumentSession session, BusinessCalendar calendar, Guid householdId, IHouseholdCommand command, WriteContext context, CancellationToken ct)
     {
         await session.BeginTransactionAsync(ct);
-        // One round trip: the household (its stream row locked, or its version checked) and the data keys of its people.
+        // One round trip: the household (its stream row locked, or its version checked) and the data keys of its people,
+        // a newcomer's made in the same statement.
         var batch = session.CreateBatchQuery();
         var fetching = context.ExpectedVersion is { } expected
             ? batch.Events.FetchForWriting<Household>(householdId, expected)
             : batch.Events.FetchForExclusiveWriting<Household>(householdId);
-        var keysCreatedHere = PersonalDataVault.KeysCreatedIn(batch, householdId);
+        var keysCreatedHere = PersonalDataVault.KeysForWriting(batch, session, householdId, command.Newcomers, calendar.Now);
         await batch.Execute(ct);
         var stream = await fetching;
         if (stream.Aggregate is null) throw HouseholdDecider.UnknownHousehold();

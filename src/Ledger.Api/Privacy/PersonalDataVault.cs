@@ -71,11 +71,46 @@ public static class PersonalDataVault
         household is null ? null : Reveal(household, await KeysAsync(session, household.People.Select(p => p.PersonId), ct));
 
     /// <summary>
-    /// The keys created in <paramref name="householdId"/>, read in the batch that fetches the household for writing, so a
+    /// The keys created in <paramref name="householdId"/>, read in the batch that fetches the household, so a read or a
     /// write costs no round trip of its own for them.
     /// </summary>
     public static Task<IReadOnlyList<PersonKey>> KeysCreatedIn(Marten.Services.BatchQuerying.IBatchedQuery batch, Guid householdId) =>
         batch.Query<PersonKey>().Where(k => k.HouseholdId == householdId).ToList();
+
+    /// <summary>
+    /// <see cref="KeysCreatedIn"/> for a write, with the keys of the <paramref name="newcomers"/> the command brings made
+    /// by the same statement, so a join costs no statement of its own for its member's key. A refused command rolls the
+    /// new keys back with its transaction.
+    /// </summary>
+    public static Task<IReadOnlyList<PersonKey>> KeysForWriting(
+        Marten.Services.BatchQuerying.IBatchedQuery batch, IQuerySession session, Guid householdId, IReadOnlyList<Guid> newcomers, Instant now)
+    {
+        if (newcomers.Count == 0) return KeysCreatedIn(batch, householdId);
+        var serializer = session.DocumentStore.Options.Serializer();
+        var made = newcomers.Select(id => new PersonKey(id, householdId, RandomNumberGenerator.GetBytes(32), now)).ToList();
+        return batch.Query<PersonKey>(KeysWithNewcomersSql(session.DocumentStore.Options),
+            session.TenantId, typeof(PersonKey).FullName!, householdId,
+            made.Select(k => k.Id).ToArray(), made.Select(serializer.ToJson).ToArray(), made.Select(_ => Guid.CreateVersion7()).ToArray(),
+            session.TenantId, householdId);
+    }
+
+    /// <summary>
+    /// Marten's own columns for the key document (as <c>AuditTrailProjection.InsertSql</c> writes the audit row's): the
+    /// insert is a data-modifying CTE, whose rows the select beside it cannot see, so each key comes back once. A key
+    /// that exists already is left alone and not returned: the command then finds its person taken, or, for a person
+    /// id never seen here, <see cref="Protect"/> inserts the key and the commit fails on the duplicate, as it did before.
+    /// </summary>
+    internal static string KeysWithNewcomersSql(IReadOnlyStoreOptions options)
+    {
+        var table = options.Schema.For<PersonKey>();
+        return "with made as (" +
+               $"insert into {table} (tenant_id, id, data, mt_version, mt_dotnet_type, mt_last_modified, household_id) " +
+               "select ?, n.id, n.data, n.mt_version, ?, transaction_timestamp(), ? " +
+               "from unnest(?::uuid[], ?::text[]::jsonb[], ?::uuid[]) as n(id, data, mt_version) " +
+               "on conflict do nothing returning data) " +
+               $"select data from {table} where tenant_id = ? and household_id = ? " +
+               "union all select data from made";
+    }
 
     /// <summary>
     /// The household decrypted, from the keys created in it (<see cref="KeysCreatedIn"/>); people who brought their key

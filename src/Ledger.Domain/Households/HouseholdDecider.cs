@@ -2,11 +2,6 @@ using NodaTime;
 
 namespace Ledger.Domain.Households;
 
-/// <summary>
-/// Pure decisions: <c>(command, state, today) → events</c>, or a <see cref="DomainRuleViolated"/>.
-/// No I/O and no clock: <c>today</c> is passed in. A command that would change nothing returns no events.
-/// Each operation's rules sit in the file of its command.
-/// </summary>
 /// <summary>A command on an existing household that knows which rules decide it.</summary>
 public interface IHouseholdCommand
 {
@@ -15,8 +10,16 @@ public interface IHouseholdCommand
 
     /// <summary>False for a command that only records what time made due: it changes no fact a claim was judged on.</summary>
     bool Readjudicates => true;
+
+    /// <summary>The people this command brings into the household (a join's new member), known before it is decided.</summary>
+    IReadOnlyList<Guid> Newcomers => [];
 }
 
+/// <summary>
+/// Pure decisions: <c>(command, state, today) → events</c>, or a <see cref="DomainRuleViolated"/>.
+/// No I/O and no clock: <c>today</c> is passed in. A command that would change nothing returns no events.
+/// Each operation's rules sit in the file of its command.
+/// </summary>
 public static partial class HouseholdDecider
 {
     /// <summary>How far ahead an effective date may be scheduled.</summary>

@@ -16,6 +16,8 @@ public sealed record JoinMember(
 
     [JsonIgnore] public Guid PersonId { get; init; }
 
+    IReadOnlyList<Guid> IHouseholdCommand.Newcomers => PersonId == Guid.Empty ? [] : [PersonId];
+
     public IEnumerable<FieldError> Validate()
     {
         var errors = Check.Name(Name, "name")

@@ -1,3 +1,4 @@
+using Marten;
 using Ledger.Api.Tests.Infrastructure;
 
 namespace Ledger.Api.Tests.Households;
@@ -22,6 +23,25 @@ public sealed class MemberTests(LedgerFixture fixture) : LedgerTest(fixture)
         Assert.Equal(personId, spouse.GetProperty("personId").GetGuid());
         Assert.Equal("spouse", spouse.GetProperty("relationship").GetString());
         Assert.Equal("member", spouse.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_join_makes_its_members_data_key_and_a_refused_join_makes_none()
+    {
+        var (id, holder, _) = await Api.OpenHousehold();
+        var spouse = (await Api.Post($"/households/{id}/members",
+            new { name = "李娜", dateOfBirth = "1987-09-03", relationship = "spouse", effectiveDate = "2025-01-01" })).Id("personId");
+
+        await Refused(409, "SpouseAlreadyPresent", () =>
+            Api.Post($"/households/{id}/members", new { name = "王丽", dateOfBirth = "1989-01-01", relationship = "spouse", effectiveDate = "2025-02-01" }));
+        await Refused(422, "JoinBeforeBirth", () =>
+            Api.Post($"/households/{id}/members", new { name = "张子墨", dateOfBirth = "2025-03-20", relationship = "child", effectiveDate = "2025-03-01" }));
+
+        await using var session = await AcrossTenantsAsync();
+        var keys = await session.Query<Ledger.Api.Privacy.PersonKey>().Where(k => k.AnyTenant() && k.HouseholdId == id).ToListAsync();
+        Assert.Equal(new[] { holder, spouse }.Order(), keys.Select(k => k.Id).Order());
+        Assert.All(keys, k => Assert.Equal(32, k.Key.Length));
+        Assert.Equal("李娜", (await Api.Get($"/households/{id}")).Json.GetProperty("members")[1].GetProperty("name").GetString());
     }
 
     [Fact]

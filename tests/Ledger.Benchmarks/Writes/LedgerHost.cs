@@ -11,6 +11,35 @@ using Ledger.Api.Security;
 namespace Ledger.Benchmarks.Writes;
 
 /// <summary>
+/// The second ledger of a comparison, measured in turns with the first on one cluster: other settings
+/// (<c>--ledger-env NAME=VALUE</c>, repeatable: a runtime knob, a <c>Ledger__…</c> option) or another build
+/// (<c>--ledger-build FOLDER</c>, the output folder of another commit's <c>Ledger.Api</c>, to compare a code change in
+/// one run), or both. The two share the cluster's database, so the other build must expect the same schema.
+/// </summary>
+internal sealed record ComparedLedger(IReadOnlyDictionary<string, string> Environment, string? Folder)
+{
+    public static readonly ComparedLedger None = new(new Dictionary<string, string>(), null);
+
+    public bool Any => Environment.Count > 0 || Folder is not null;
+
+    public string Label => string.Join(' ', (Folder is null ? [] : new[] { $"build {Folder}" }).Concat(Environment.Select(s => $"{s.Key}={s.Value}")));
+
+    public ComparedLedger WithSetting(string setting)
+    {
+        var equals = setting.IndexOf('=');
+        if (equals < 1) throw new ArgumentException($"--ledger-env needs NAME=VALUE, not '{setting}'");
+        return this with { Environment = new Dictionary<string, string>(Environment) { [setting[..equals]] = setting[(equals + 1)..] } };
+    }
+
+    public ComparedLedger WithBuild(string folder)
+    {
+        var full = Path.GetFullPath(folder);
+        var dll = Path.Combine(full, Path.GetFileName(typeof(LedgerSetup).Assembly.Location));
+        return File.Exists(dll) ? this with { Folder = full } : throw new ArgumentException($"--ledger-build needs the folder of a built ledger: no {dll}");
+    }
+}
+
+/// <summary>
 /// The ledger as it is deployed: its own process (so its CPU is its own), Kestrel on a loopback port, started from its
 /// own folder so appsettings.json applies, the sweep off and the per-user rate limit out of the way.
 /// </summary>
@@ -40,11 +69,11 @@ internal sealed class LedgerHost : IAsyncDisposable
     /// <summary>The measured load's client, as the clerk: it costs the machine a fraction of <see cref="Http"/>'s CPU.</summary>
     public Reads.LeanHttp Lean { get; }
 
-    /// <param name="environment">Settings for this ledger only (runtime knobs under comparison), over the defaults below.</param>
-    public static async Task<LedgerHost> StartAsync(string connectionString, string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="compared">For the second ledger of a comparison: its own settings over the defaults below, or its own build.</param>
+    public static async Task<LedgerHost> StartAsync(string connectionString, string dataDirectory, ComparedLedger? compared = null)
     {
         var key = RandomNumberGenerator.GetBytes(32);
-        var folder = Path.GetDirectoryName(typeof(LedgerSetup).Assembly.Location)!;
+        var folder = compared?.Folder ?? Path.GetDirectoryName(typeof(LedgerSetup).Assembly.Location)!;
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(folder, Path.GetFileName(typeof(LedgerSetup).Assembly.Location))])
         {
@@ -64,7 +93,7 @@ internal sealed class LedgerHost : IAsyncDisposable
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
             },
         };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        foreach (var (name, value) in compared?.Environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the ledger.");
         var token = LedgerAuth.CreateToken(key, "ledger", "ledger", "bench.clerk", [Roles.Clerk], Tenancy.Default, TimeSpan.FromHours(3));
         var host = new LedgerHost(process, port, token);
@@ -84,16 +113,6 @@ internal sealed class LedgerHost : IAsyncDisposable
         }
         return host;
     }
-
-    /// <summary><paramref name="settings"/> with one more <c>NAME=VALUE</c> of a <c>--ledger-env</c> option.</summary>
-    public static IReadOnlyDictionary<string, string> WithSetting(IReadOnlyDictionary<string, string> settings, string setting)
-    {
-        var equals = setting.IndexOf('=');
-        if (equals < 1) throw new ArgumentException($"--ledger-env needs NAME=VALUE, not '{setting}'");
-        return new Dictionary<string, string>(settings) { [setting[..equals]] = setting[(equals + 1)..] };
-    }
-
-    public static string Label(IReadOnlyDictionary<string, string> settings) => string.Join(' ', settings.Select(s => $"{s.Key}={s.Value}"));
 
     private void Keep(string? line)
     {
