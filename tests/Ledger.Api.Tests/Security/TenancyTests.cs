@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Ledger.Api.Security;
 using Ledger.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -97,6 +98,53 @@ public sealed class AccessLogTests(LedgerFixture fixture) : LedgerTest(fixture)
         Assert.Equal(200, entry.GetProperty("status").GetInt32());
         var forbidden = await Api.Send(HttpMethod.Get, "/audit/access", null, [LedgerFixture.As("support.qian", Roles.Support)]);
         Assert.Equal(403, forbidden.Code);
+    }
+
+    [Fact]
+    public async Task A_read_reaches_the_log_without_anyone_flushing_it()
+    {
+        var (household, _, _) = await Api.OpenHousehold("李娜");
+        await Api.Send(HttpMethod.Get, $"/households/{household}", null, [LedgerFixture.As("support.zhou", Roles.Support)]);
+
+        // The background loop writes every FlushInterval (1 s); ten seconds is a bound for a loaded machine, not a timing.
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        var logged = false;
+        while (!logged && DateTimeOffset.UtcNow < deadline)
+        {
+            var log = await Api.Send(HttpMethod.Get, $"/audit/access?householdId={household}", null, [LedgerFixture.As("regulator.wu", Roles.Regulator)]);
+            logged = log.Json.EnumerateArray().Any(e => e.GetProperty("actor").GetString() == "support.zhou");
+            if (!logged) await Task.Delay(50);
+        }
+
+        Assert.True(logged, "the read was not in /audit/access after 10 s");
+    }
+
+    [Theory]
+    [InlineData(null, 1000)]
+    [InlineData("00:00:00.1", 100)]
+    public void The_log_is_written_at_the_configured_interval(string? configured, int milliseconds)
+    {
+        var log = AccessLogWith(configured);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), log.FlushInterval);
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:00:01")]
+    public void An_interval_that_is_not_longer_than_zero_stops_the_start(string configured)
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => AccessLogWith(configured));
+
+        Assert.Contains("Ledger:AccessLog:FlushInterval", refused.Message);
+    }
+
+    private AccessLog AccessLogWith(string? interval)
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(interval is null ? [] : [new("Ledger:AccessLog:FlushInterval", interval)]).Build();
+        return new AccessLog(Fixture.Host.Services.GetRequiredService<Marten.IDocumentStore>(), configuration,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AccessLog>.Instance);
     }
 
     [Fact]
