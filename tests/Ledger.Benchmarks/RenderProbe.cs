@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Ledger.Api.Hosting;
+using Ledger.Api.Privacy;
+using Ledger.Domain.Claims;
 using Ledger.Domain.Households;
 using Ledger.Domain.Seeding;
 using NodaTime;
@@ -20,6 +22,7 @@ internal static class RenderProbe
             .Select(h => JsonSerializer.SerializeToUtf8Bytes(h, storage)).ToArray();
         var on = new LocalDate(2025, 6, 15);
         Console.WriteLine($"avg doc {docs.Average(d => d.Length):F0} bytes");
+        RevealRounds(docs.Select(d => JsonSerializer.Deserialize<Household>(d, storage)!).ToArray());
         for (var round = 0; round < 4; round++)
         {
             var (de, re, se) = (0L, 0L, 0L);
@@ -41,5 +44,53 @@ internal static class RenderProbe
             Console.WriteLine($"deserialize {Us(de):F1} us, render {Us(re):F1} us, serialize {Us(se):F1} us; gen0 {GC.CollectionCount(0)}");
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Opening the personal data of a view, sealed as the ledger seals it: one cipher per value (as before 2026-12-02)
+    /// against one per person (<see cref="PersonalDataVault.Reveal(Household, IReadOnlyDictionary{Guid, byte[]})"/>).
+    /// </summary>
+    private static void RevealRounds(Household[] households)
+    {
+        var sealedOnes = households.Select(Sealed).ToArray();
+        for (var round = 0; round < 4; round++)
+        {
+            var (perValue, perPerson, n) = (0L, 0L, 0);
+            var sw = new Stopwatch();
+            for (var k = 0; k < 10; k++)
+                foreach (var (household, keys) in sealedOnes)
+                {
+                    sw.Restart();
+                    foreach (var p in household.People)
+                    {
+                        PersonalDataVault.Open(keys, p.PersonId, p.Name);
+                        PersonalDataVault.Open(keys, p.PersonId, p.IdNumber);
+                    }
+                    foreach (var c in household.Claims) PersonalDataVault.Open(keys, c.PersonId, c.Description);
+                    perValue += sw.ElapsedTicks; sw.Restart();
+                    PersonalDataVault.Reveal(household, keys);
+                    perPerson += sw.ElapsedTicks;
+                    n++;
+                }
+            double Us(long t) => t * 1_000_000.0 / Stopwatch.Frequency / n;
+            Console.WriteLine($"reveal: one cipher per value {Us(perValue):F1} us, one per person {Us(perPerson):F1} us per household");
+        }
+    }
+
+    private static (Household, IReadOnlyDictionary<Guid, byte[]>) Sealed(Household household)
+    {
+        var keys = household.People.ToDictionary(p => p.PersonId, _ => System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var on = new LocalDate(2025, 1, 1);
+        // Every key exists, so Protect makes none and needs no session.
+        object[] plain = [.. household.People.Select(p => new MemberJoined(p.PersonId, p.Name, p.DateOfBirth, p.Relationship, p.IdNumber, on)),
+            .. household.Claims.Select(c => new ClaimSubmitted(c.ClaimId, c.PolicyId, default, c.PersonId, on, c.Cause, 0m, c.Description, on, on))];
+        var sealedEvents = PersonalDataVault.Protect(null!, household.Id, plain, Instant.FromUtc(2025, 1, 1, 0, 0), keys);
+        var people = sealedEvents.OfType<MemberJoined>().ToDictionary(m => m.PersonId);
+        var claims = sealedEvents.OfType<ClaimSubmitted>().ToDictionary(c => c.ClaimId);
+        return (household with
+        {
+            People = [.. household.People.Select(p => p with { Name = people[p.PersonId].Name, IdNumber = people[p.PersonId].IdNumber })],
+            Claims = [.. household.Claims.Select(c => c with { Description = claims[c.ClaimId].Description })],
+        }, keys);
     }
 }

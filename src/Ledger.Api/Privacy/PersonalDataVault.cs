@@ -127,15 +127,19 @@ public static class PersonalDataVault
         return (Reveal(household, keys), keys);
     }
 
-    public static Household Reveal(Household household, IReadOnlyDictionary<Guid, byte[]> keys) => household with
+    public static Household Reveal(Household household, IReadOnlyDictionary<Guid, byte[]> keys)
     {
-        People = household.People.Select(p => p with
+        using var opener = new Opener(keys);
+        return household with
         {
-            Name = Open(keys, p.PersonId, p.Name)!,
-            IdNumber = Open(keys, p.PersonId, p.IdNumber),
-        }).ToImmutableListOf(),
-        Claims = household.Claims.Select(c => c with { Description = Open(keys, c.PersonId, c.Description) }).ToImmutableListOf(),
-    };
+            People = household.People.Select(p => p with
+            {
+                Name = opener.Open(p.PersonId, p.Name)!,
+                IdNumber = opener.Open(p.PersonId, p.IdNumber),
+            }).ToImmutableListOf(),
+            Claims = household.Claims.Select(c => c with { Description = opener.Open(c.PersonId, c.Description) }).ToImmutableListOf(),
+        };
+    }
 
     /// <summary>One event with its personal data decrypted, for history and replay.</summary>
     public static object Reveal(object e, IReadOnlyDictionary<Guid, byte[]> keys) => e switch
@@ -156,16 +160,38 @@ public static class PersonalDataVault
 
     public static string? Open(IReadOnlyDictionary<Guid, byte[]> keys, Guid personId, string? value)
     {
-        if (!IsProtected(value)) return value;
-        if (!keys.TryGetValue(personId, out var key)) return Erased;
-        try
+        using var opener = new Opener(keys);
+        return opener.Open(personId, value);
+    }
+
+    /// <summary>
+    /// Opens the values of one household's people with one cipher per person, not one per value: a view holds a person's
+    /// name, id number and claim descriptions, and setting up the cipher costs more than opening a short value.
+    /// </summary>
+    internal sealed class Opener(IReadOnlyDictionary<Guid, byte[]> keys) : IDisposable
+    {
+        private readonly Dictionary<Guid, AesGcm> _ciphers = [];
+
+        public string? Open(Guid personId, string? value)
         {
-            return Decrypt(key, personId, value!);
+            if (!IsProtected(value)) return value;
+            if (!keys.TryGetValue(personId, out var key)) return Erased;
+            try
+            {
+                if (!_ciphers.TryGetValue(personId, out var cipher))
+                    _ciphers[personId] = cipher = new AesGcm(key, AesGcm.TagByteSizes.MaxSize);
+                return Decrypt(cipher, personId, value!);
+            }
+            catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
+            {
+                // Sealed with a key that no longer exists (shredded, then a new key was made): unreadable by design.
+                return Erased;
+            }
         }
-        catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
+
+        public void Dispose()
         {
-            // Sealed with a key that no longer exists (shredded, then a new key was made): unreadable by design.
-            return Erased;
+            foreach (var cipher in _ciphers.Values) cipher.Dispose();
         }
     }
 
@@ -181,16 +207,16 @@ public static class PersonalDataVault
         return Prefix + Convert.ToBase64String([.. nonce, .. cipher, .. tag]);
     }
 
-    private static string Decrypt(byte[] key, Guid personId, string sealedValue)
+    private static string Decrypt(AesGcm aes, Guid personId, string sealedValue)
     {
         var bytes = Convert.FromBase64String(sealedValue[Prefix.Length..]);
         var nonceSize = AesGcm.NonceByteSizes.MaxSize;
         var tagSize = AesGcm.TagByteSizes.MaxSize;
+        if (bytes.Length < nonceSize + tagSize) throw new FormatException("A sealed value shorter than its nonce and tag.");
         var nonce = bytes.AsSpan(0, nonceSize);
         var cipher = bytes.AsSpan(nonceSize, bytes.Length - nonceSize - tagSize);
         var tag = bytes.AsSpan(bytes.Length - tagSize);
         var plain = new byte[cipher.Length];
-        using var aes = new AesGcm(key, tagSize);
         aes.Decrypt(nonce, cipher, tag, plain, personId.ToByteArray());
         return Encoding.UTF8.GetString(plain);
     }
