@@ -107,9 +107,9 @@ public sealed class AccessLogTests(LedgerFixture fixture) : LedgerTest(fixture)
         await Api.Send(HttpMethod.Get, $"/households/{household}", null, [LedgerFixture.As("support.zhou", Roles.Support)]);
 
         // The background loop writes every FlushInterval (1 s); ten seconds is a bound for a loaded machine, not a timing.
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         var logged = false;
-        while (!logged && DateTimeOffset.UtcNow < deadline)
+        while (!logged && waited.Elapsed < TimeSpan.FromSeconds(10))
         {
             var log = await Api.Send(HttpMethod.Get, $"/audit/access?householdId={household}", null, [LedgerFixture.As("regulator.wu", Roles.Regulator)]);
             logged = log.Json.EnumerateArray().Any(e => e.GetProperty("actor").GetString() == "support.zhou");
