@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using Ledger.Api.Security;
 using Ledger.Api.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ledger.Api.Tests.Security;
@@ -141,7 +141,7 @@ public sealed class AccessLogTests(LedgerFixture fixture) : LedgerTest(fixture)
 
     private AccessLog AccessLogWith(string? interval)
     {
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+        var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(interval is null ? [] : [new("Ledger:AccessLog:FlushInterval", interval)]).Build();
         return new AccessLog(Fixture.Host.Services.GetRequiredService<Marten.IDocumentStore>(), configuration,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<AccessLog>.Instance);
