@@ -36,9 +36,10 @@ public static class FhirExport
                 foreach (var database in await databases.AllAsync())
                 {
                     await using var any = databases.AcrossTenants(database);
+                    var number = householdId.Trim().ToUpperInvariant();
                     found = Guid.TryParse(householdId, out var id)
                         ? await any.Query<Household>().Where(h => h.AnyTenant() && h.Id == id).FirstOrDefaultAsync(ct)
-                        : await any.Query<Household>().Where(h => h.AnyTenant() && h.Number == householdId.Trim().ToUpperInvariant()).FirstOrDefaultAsync(ct);
+                        : await any.Query<Household>().Where(h => h.AnyTenant() && h.Number == number).FirstOrDefaultAsync(ct);
                     if (found is null) continue;
                     tenant = (await any.MetadataForAsync(found, ct))?.TenantId;
                     break;

@@ -35,6 +35,7 @@ public static class LedgerSetup
 
         services.ConfigureHttpJsonOptions(o => LedgerJson.Configure(o.SerializerOptions));
         builder.AddRequestGuard();
+        builder.AddInlineScheduling();
         Ledger.Api.Security.LedgerAuth.AddLedgerAuth(services, builder.Configuration);
         // Problems the framework writes itself (unknown route, wrong method, wrong media type) get a code too.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>

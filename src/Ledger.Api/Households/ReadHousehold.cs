@@ -89,7 +89,12 @@ public static class ReadHousehold
         await using var session = store.QuerySession(Ledger.Api.Security.Tenancy.Of(http.User));
         var take = Math.Clamp(limit ?? 50, 1, 500);
         IQueryable<Household> query = session.Query<Household>();
-        if (!string.IsNullOrWhiteSpace(number)) query = query.Where(h => h.Number == number.Trim().ToUpperInvariant());
+        if (!string.IsNullOrWhiteSpace(number))
+        {
+            // Made out here, not in the query: Marten compiles any expression inside a query to get its value (HouseholdTimeTravel).
+            var wanted = number.Trim().ToUpperInvariant();
+            query = query.Where(h => h.Number == wanted);
+        }
         // Names are stored encrypted, so a name search decrypts the newest households in memory; people who asked for
         // erasure are left out of searches (PIPL restriction).
         var candidates = await query.OrderByDescending(h => h.Number).Take(string.IsNullOrWhiteSpace(name) ? take : 2000).ToListAsync(ct);
