@@ -10,7 +10,8 @@ using Npgsql;
 /// <item>pgbench: one ~300-byte event-shaped row per transaction, <c>-n -c 16 -j 2 -T 20</c>;</item>
 /// <item>Marten alone in this process: the ledger's store, one session per command, FetchForWriting + one event, inline views;</item>
 /// <item>the ledger in its own process on a loopback Kestrel port: POST /households/{id}/members, a clerk's token, 16 clients,
-/// each on its own households (about eight joins each per run, so a household stays the size of a family).</item>
+/// each on its own households (about eight joins each per run, so a household stays the size of a family);</item>
+/// <item>with <c>--group-commit N</c>, after run 2: Marten alone committing N households' joins per transaction (decision 0016).</item>
 /// </list>
 /// Each round runs the three after a warm-up each (A B C A B C), so the ratios come from the same minutes of a noisy
 /// machine. Per command: statements (pg_stat_statements calls, and each statement's execution time, which is how a
@@ -36,6 +37,13 @@ internal static class WriteBenchmark
         /// </summary>
         public ComparedLedger Compare { get; init; } = ComparedLedger.None;
 
+        /// <summary>
+        /// <c>--group-commit N</c>: each round also runs Marten alone committing N households' joins per transaction
+        /// (<see cref="MartenAlone.JoinMembersAsync"/>) from clients / N senders, so as many commands are in flight as in
+        /// the other runs: the figure for what coalescing concurrent commands across households would buy.
+        /// </summary>
+        public int GroupCommit { get; init; }
+
         public int FirstWarmupSeconds => Smoke ? 1 : 10;
 
         public static Options Parse(string[] args)
@@ -59,7 +67,8 @@ internal static class WriteBenchmark
                     "--idle" => options with { IdleSeconds = Next() },
                     "--ledger-env" => options with { Compare = options.Compare.WithSetting(i + 1 < args.Length ? args[++i] : "") },
                     "--ledger-build" => options with { Compare = options.Compare.WithBuild(i + 1 < args.Length ? args[++i] : "") },
-                    _ => throw new ArgumentException($"Unknown option {args[i]}. writes [--smoke] [--clients 16] [--seconds 20] [--warmup 3] [--rounds 2] [--count 800] [--idle 10] [--ledger-env NAME=VALUE]... [--ledger-build FOLDER]"),
+                    "--group-commit" => options with { GroupCommit = Next() },
+                    _ => throw new ArgumentException($"Unknown option {args[i]}. writes [--smoke] [--clients 16] [--seconds 20] [--warmup 3] [--rounds 2] [--count 800] [--idle 10] [--ledger-env NAME=VALUE]... [--ledger-build FOLDER] [--group-commit N]"),
                 };
             }
             return options;
@@ -71,6 +80,7 @@ internal static class WriteBenchmark
     private const string PgbenchRun = "pgbench one-row INSERT";
     private const string MartenRun = "Marten alone (FetchForWriting, append 1, inline views)";
     private const string LedgerRun = "ledger HTTP POST /households/{id}/members";
+    private static string GroupedRun(Options o) => $"Marten alone, {o.GroupCommit} households per transaction";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -133,6 +143,21 @@ internal static class WriteBenchmark
                 runs.Add(await MeasureAsync(round, MartenRun, meters, martenHouseholds.Length,
                     () => ClosedLoop.RunAsync(o.Clients, TimeSpan.FromSeconds(o.Seconds), null, martenJoins)));
                 martenRate = runs[^1].Load.PerSecond;
+                if (o.GroupCommit > 0)
+                {
+                    // As many commands in flight as the other runs have (clients / N transactions of N): what a ledger
+                    // coalescing its 16 clients' commands could group, not more.
+                    var senders = Math.Max(1, o.Clients / o.GroupCommit);
+                    var grouped = await marten.OpenHouseholdsAsync(Math.Max(HouseholdsFor(martenRate, o), 2 * senders * o.GroupCommit));
+                    var groupedJoins = GroupedJoins(marten, grouped, senders, o.GroupCommit);
+                    await ClosedLoop.RunAsync(senders, TimeSpan.FromSeconds(o.WarmupSeconds), null, groupedJoins);
+                    runs.Add(await MeasureAsync(round, GroupedRun(o), meters, grouped.Length, async () =>
+                    {
+                        var transactions = await ClosedLoop.RunAsync(senders, TimeSpan.FromSeconds(o.Seconds), null, groupedJoins);
+                        // A command is one household's join; the latencies stay those of the whole transaction.
+                        return transactions with { Commands = transactions.Commands * o.GroupCommit };
+                    }));
+                }
 
                 // A compared ledger takes turns with the first, the first of the pair alternating by round (the later
                 // one finds the tables a little larger).
@@ -188,6 +213,11 @@ internal static class WriteBenchmark
 
     private static Func<int, long, CancellationToken, Task> MartenJoins(MartenAlone marten, Guid[] households, int clients) =>
         (client, n, ct) => marten.JoinMemberAsync(Household(households, clients, client, n), (int)(n % 16), ct);
+
+    /// <summary>Client c's call n joins the next <paramref name="group"/> of c's own households, in turn.</summary>
+    private static Func<int, long, CancellationToken, Task> GroupedJoins(MartenAlone marten, Guid[] households, int clients, int group) =>
+        (client, n, ct) => marten.JoinMembersAsync(
+            Enumerable.Range(0, group).Select(j => Household(households, clients, client, n * group + j)).ToArray(), (int)(n % 16), ct);
 
     private static Func<int, long, CancellationToken, Task> LedgerJoins(LedgerHost ledger, Guid[] households, int clients) =>
         (client, n, _) => ledger.JoinMemberAsync(Household(households, clients, client, n), LedgerHost.JoinBodies[n % 16]);
@@ -255,7 +285,8 @@ internal static class WriteBenchmark
             var ratio = (Rate(LedgerRun) / Rate(PgbenchRun), Rate(LedgerRun) / Rate(MartenRun), Rate(MartenRun) / Rate(PgbenchRun));
             ratios.Add(ratio);
             Console.WriteLine($"| {round} | {ratio.Item1:F3} | {ratio.Item2:F2} | {ratio.Item3:F3} |" +
-                              (o.Compare.Any ? $" compared / ledger {Rate(ComparedRun(o)) / Rate(LedgerRun):F2}" : ""));
+                              (o.Compare.Any ? $" compared / ledger {Rate(ComparedRun(o)) / Rate(LedgerRun):F2}" : "") +
+                              (o.GroupCommit > 0 ? $" grouped Marten / pgbench {Rate(GroupedRun(o)) / Rate(PgbenchRun):F3}, / Marten alone {Rate(GroupedRun(o)) / Rate(MartenRun):F2}" : ""));
         }
         if (o.Rounds > 1)
             Console.WriteLine($"| range | {ratios.Min(r => r.Item1):F3}–{ratios.Max(r => r.Item1):F3} | {ratios.Min(r => r.Item2):F2}–{ratios.Max(r => r.Item2):F2} | " +

@@ -11,6 +11,8 @@ public sealed class BenchmarkSmokeTests
 {
     [Theory]
     [InlineData("writes --smoke", "ledger / pgbench")]
+    // Marten alone committing several households per transaction, the figure behind decision 0016.
+    [InlineData("writes --smoke --group-commit 4", "grouped Marten / pgbench")]
     [InlineData("seed --smoke", "households/s")]
     [InlineData("export 2000", "ledger audit export --format jsonl")]
     [InlineData("reads --smoke", "p99 / pgbench p99")]

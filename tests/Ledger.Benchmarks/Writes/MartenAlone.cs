@@ -58,6 +58,26 @@ internal sealed class MartenAlone(string connectionString) : IDisposable
         await session.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// Group commit, measured on the library alone: one session fetches several households for writing in one batched
+    /// query, appends one join to each and commits them in one transaction (what a ledger that coalesced concurrent
+    /// commands for different households would ask of PostgreSQL). Not what the ledger does: a measure of what it would buy.
+    /// </summary>
+    public async Task JoinMembersAsync(IReadOnlyList<Guid> households, int n, CancellationToken ct)
+    {
+        await using var session = Session(nameof(JoinMember));
+        var batch = session.CreateBatchQuery();
+        var fetches = households.Select(h => batch.Events.FetchForWriting<Household>(h)).ToArray();
+        await batch.Execute(ct);
+        foreach (var fetch in fetches)
+        {
+            var stream = await fetch;
+            if (stream.Aggregate is null) throw new InvalidOperationException($"Household {stream.Id} is not there.");
+            stream.AppendOne(new MemberJoined(Guid.CreateVersion7(), $"成员{n % 16}号", new LocalDate(2010, 5, 5), Relationship.Child, null, JoinedOn));
+        }
+        await session.SaveChangesAsync(ct);
+    }
+
     private IDocumentSession Session(string operation)
     {
         var session = _store.LightweightSession(Tenancy.Default);
