@@ -9,6 +9,6 @@ public static class PayClaimHandler
         "Record a payment of an approved claim (not by the person who approved it on review).", Access.ClaimDecision,
         (c, id, http) => c with { ClaimId = id, Payer = LedgerAuth.Actor(http.User) });
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<PayClaim> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new VersionAnswer(decided.Version), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<PayClaim> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new VersionAnswer(decided.Version), decided));
 }

@@ -11,8 +11,8 @@ public static class ReviewClaimHandler
         "A person approves or rejects a referred claim.", Access.ClaimDecision,
         (c, id, http) => c with { ClaimId = id, Reviewer = LedgerAuth.Actor(http.User) });
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<ReviewClaim> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided =>
+    public static Task<WriteAnswer> Handle(HouseholdWrite<ReviewClaim> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided =>
         {
             var adjudication = decided.Single<ClaimReviewed>().Adjudication;
             return WriteAnswer.Ok(new ClaimReviewedAnswer(decided.Version, adjudication.Outcome,

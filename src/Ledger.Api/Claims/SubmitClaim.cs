@@ -21,8 +21,8 @@ public static class SubmitClaimHandler
         .DescribesWrite<SubmitClaim, ClaimSubmittedAnswer>("Claims", Access.ClaimWrite,
             "Claim for a loss; adjudicated at once against cover on the loss date, deductibles and limits.", StatusCodes.Status201Created);
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<SubmitClaim> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided =>
+    public static Task<WriteAnswer> Handle(HouseholdWrite<SubmitClaim> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided =>
         {
             var adjudication = decided.Events.OfType<ClaimAdjudicated>().Select(e => e.Adjudication)
                 .Concat(decided.Events.OfType<ClaimReferred>().Select(e => e.Adjudication)).Single();

@@ -40,6 +40,9 @@ public static class RecordingTime
 
     public static Instant Now(IClock clock) => Pinned.Value ?? clock.GetCurrentInstant();
 
+    /// <summary>True in a flow that records at a pinned instant; other flows (a group commit's) cannot see it.</summary>
+    public static bool IsPinned => Pinned.Value is not null;
+
     /// <summary>Until disposed, this flow (and whatever it awaits) decides and records at <paramref name="instant"/>.</summary>
     public static IDisposable At(Instant instant)
     {

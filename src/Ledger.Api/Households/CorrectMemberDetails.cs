@@ -11,6 +11,6 @@ public static class CorrectMemberDetailsHandler
         .DescribesWrite<CorrectMemberDetails, VersionAnswer>("Members", Access.HouseholdWrite,
             "Correct a member's recorded details; only the fields given change.");
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<CorrectMemberDetails> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new VersionAnswer(decided.Version), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<CorrectMemberDetails> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new VersionAnswer(decided.Version), decided));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using JasperFx.Events;
 using Ledger.Api.Hosting;
 using Ledger.Api.Privacy;
 using Ledger.Domain;
@@ -59,13 +60,17 @@ public sealed class Decision
     private readonly IDocumentSession _session;
     private readonly IReadOnlyDictionary<Guid, byte[]> _keys;
     private readonly Instant _now;
+    private readonly object _command;
+    private readonly WriteContext _context;
 
     internal Decision(IDocumentSession session, Guid householdId, Household? before, IReadOnlyList<object> events, long version,
-        IReadOnlyDictionary<Guid, byte[]> keys, Instant now)
+        IReadOnlyDictionary<Guid, byte[]> keys, Instant now, object command, WriteContext context)
     {
         _session = session;
         _keys = keys;
         _now = now;
+        _command = command;
+        _context = context;
         HouseholdId = householdId;
         Before = before;
         Events = events;
@@ -86,7 +91,8 @@ public sealed class Decision
 
     /// <summary>Starts another household in the same transaction (a split), its people keeping their data keys.</summary>
     public void StartHousehold(Guid householdId, IReadOnlyList<object> events) =>
-        _session.Events.StartStream<Household>(householdId, PersonalDataVault.Protect(_session, householdId, events, _now, _keys));
+        HouseholdWriter.Stamp(_session.Events.StartStream<Household>(householdId,
+            PersonalDataVault.Protect(_session, householdId, events, _now, _keys)).Events, _command, _context);
 }
 
 /// <summary>
@@ -130,34 +136,48 @@ public static class HouseholdWriter
         await batch.Execute(ct);
         var stream = await fetching;
         if (stream.Aggregate is null) throw HouseholdDecider.UnknownHousehold();
-        var current = stream.StartingVersion ?? 0;
 
         // The domain decides on plaintext; the event store only ever receives encrypted personal data.
         var (state, keys) = await PersonalDataVault.RevealWithKeysAsync(session, stream.Aggregate, await keysCreatedHere, ct);
-        var events = HouseholdDecider.Decide(command, state, calendar.Today);
-        stream.AppendMany(PersonalDataVault.Protect(session, householdId, events, calendar.Now, keys));
+        return Append(session, calendar, stream, state, keys, command, context, HouseholdDecider.Decide(command, state, calendar.Today));
+    }
+
+    /// <summary>What a command decided, appended to its fetched household: encrypted, stamped, the shredded keys deleted.</summary>
+    internal static Decision Append(IDocumentSession session, BusinessCalendar calendar, IEventStream<Household> stream, Household state,
+        IReadOnlyDictionary<Guid, byte[]> keys, IHouseholdCommand command, WriteContext context, IReadOnlyList<object> events)
+    {
+        stream.AppendMany(PersonalDataVault.Protect(session, stream.Id, events, calendar.Now, keys));
+        Stamp(stream.Events, command, context);
         foreach (var shredded in events.OfType<PersonalDataShredded>())
             session.Delete<PersonKey>(shredded.PersonId);
-        Stamp(session, command, context);
-        return new Decision(session, householdId, state, events, current + events.Count, keys, calendar.Now);
+        return new Decision(session, stream.Id, state, events, (stream.StartingVersion ?? 0) + events.Count, keys, calendar.Now, command, context);
     }
 
     public static Decision Open(IDocumentSession session, BusinessCalendar calendar, Guid householdId, OpenHousehold command, WriteContext context)
     {
         // A new stream needs no lock: its id is new, and a second start of the same id fails at commit.
         var events = HouseholdDecider.Decide(command, calendar.Today);
-        session.Events.StartStream<Household>(householdId, PersonalDataVault.Protect(session, householdId, events, calendar.Now, NoKeys));
-        Stamp(session, command, context);
-        return new Decision(session, householdId, null, events, events.Count, NoKeys, calendar.Now);
+        var started = session.Events.StartStream<Household>(householdId, PersonalDataVault.Protect(session, householdId, events, calendar.Now, NoKeys));
+        Stamp(started.Events, command, context);
+        return new Decision(session, householdId, null, events, events.Count, NoKeys, calendar.Now, command, context);
     }
 
-    private static void Stamp(IDocumentSession session, object command, WriteContext context)
+    /// <summary>
+    /// The metadata of one command's events, on the events themselves rather than on the session: a group commit's
+    /// session carries several commands, each with its own actor, reason and correlation (Marten keeps what an event
+    /// has and fills only what is missing from the session).
+    /// </summary>
+    internal static void Stamp(IEnumerable<IEvent> events, object command, WriteContext context)
     {
-        session.CorrelationId = context.CorrelationId;
-        session.CausationId = context.CausationId;
-        session.LastModifiedBy = context.Actor;
-        session.SetHeader("operation", command.GetType().Name);
-        if (context.Reason is not null) session.SetHeader("reason", context.Reason);
+        var operation = command.GetType().Name;
+        foreach (var e in events)
+        {
+            e.CorrelationId = context.CorrelationId;
+            e.CausationId = context.CausationId;
+            e.UserName = context.Actor;
+            e.SetHeader("operation", operation);
+            if (context.Reason is not null) e.SetHeader("reason", context.Reason);
+        }
     }
 
     /// <summary>
@@ -171,9 +191,19 @@ public static class HouseholdWriter
         if (context.IdempotencyKey is not { } key) return null;
         await session.BeginTransactionAsync(ct);
         // lock_timeout (LedgerSetup.DataSource) bounds the wait: a queue of writers must not hold every pooled connection.
-        await session.AdvancedSql.QueryAsync<int>(
-            "select 1 from (select pg_advisory_xact_lock(hashtextextended(?, 0))) as locked", ct, "idempotency:" + key);
-        if (await session.LoadAsync<IdempotentWrite>(key, ct) is not { } stored) return null;
+        await session.AdvancedSql.QueryAsync<string>(IdempotencyLockSql, ct, IdempotencyLock(key));
+        return ReplayOf(await session.LoadAsync<IdempotentWrite>(key, ct), context);
+    }
+
+    /// <summary>Takes the idempotency key's transaction-scoped advisory lock (one parameter: <see cref="IdempotencyLock"/>).</summary>
+    internal const string IdempotencyLockSql = "select 'locked'::text from (select pg_advisory_xact_lock(hashtextextended(?, 0))) as locked";
+
+    internal static string IdempotencyLock(string key) => "idempotency:" + key;
+
+    /// <summary>The stored first answer to this key, or null when the key is new; a refusal when it came with another request.</summary>
+    internal static WriteAnswer? ReplayOf(IdempotentWrite? stored, WriteContext context)
+    {
+        if (stored is null) return null;
         return stored.RequestHash == context.RequestHash
             ? new WriteAnswer(stored.Status, JsonSerializer.Deserialize<JsonElement>(stored.Body), stored.HouseholdId, stored.Version, stored.Location)
             {
@@ -183,7 +213,7 @@ public static class HouseholdWriter
                 $"Idempotency-Key '{stored.Id}' was first used with a different request; use a new key for a new request.");
     }
 
-    private static WriteAnswer Remember(IDocumentSession session, BusinessCalendar calendar, WriteContext context, WriteAnswer answer)
+    internal static WriteAnswer Remember(IDocumentSession session, BusinessCalendar calendar, WriteContext context, WriteAnswer answer)
     {
         if (context.IdempotencyKey is { } key)
             session.Store(new IdempotentWrite(key, context.RequestHash, answer.HouseholdId, answer.Status,

@@ -13,7 +13,7 @@ public static class JoinMemberHandler
         .DescribesWrite<JoinMember, MemberJoinedAnswer>("Members", Access.HouseholdWrite,
             "A person joins the household.", StatusCodes.Status201Created);
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<JoinMember> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided =>
+    public static Task<WriteAnswer> Handle(HouseholdWrite<JoinMember> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided =>
             WriteAnswer.Created(new MemberJoinedAnswer(write.Command.PersonId, decided.Version), decided, write.HouseholdId));
 }

@@ -20,8 +20,8 @@ public static class LeaveHouseholdHandler
         .DescribesWrite<LeaveHousehold, MemberLeftAnswer>("Members", Access.HouseholdWrite,
             "A member leaves the household; effectiveDate is their last day as a member. Ends their cover on every policy, with pro-rata refunds.");
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<LeaveHousehold> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(
+    public static Task<WriteAnswer> Handle(HouseholdWrite<LeaveHousehold> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(
             new MemberLeftAnswer(decided.Version, decided.Events.OfType<InsuredRemoved>().Select(r => new PolicyRefund(r.PolicyId, r.Refund)).ToList()),
             decided));
 }

@@ -11,6 +11,6 @@ public static class RecordConsentHandler
         .DescribesWrite<RecordConsent, VersionAnswer>("Privacy", Access.HouseholdWrite,
             "Record that a person gave (given: true) or withdrew (given: false) consent to a purpose.");
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<RecordConsent> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new VersionAnswer(decided.Version), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<RecordConsent> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new VersionAnswer(decided.Version), decided));
 }

@@ -17,7 +17,7 @@ public static class RequestErasureHandler
         .DescribesWrite<RequestErasure, ErasureAnswer>("Privacy", Access.HouseholdWrite,
             "A person asks for erasure: processing is restricted now; their data key is destroyed when the records' retention ends.");
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<RequestErasure> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided =>
+    public static Task<WriteAnswer> Handle(HouseholdWrite<RequestErasure> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided =>
             WriteAnswer.Ok(new ErasureAnswer(decided.Version, decided.Single<ProcessingRestricted>().RetainedUntil), decided));
 }

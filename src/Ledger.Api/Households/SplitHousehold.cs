@@ -19,8 +19,8 @@ public static class SplitHouseholdHandler
         .DescribesWrite<SplitHousehold, HouseholdSplitAnswer>("Households", Access.HouseholdWrite,
             "Part of the family moves into a household of its own, keeping their person ids; their cover here ends the day before.", StatusCodes.Status201Created);
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<SplitHousehold> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided =>
+    public static Task<WriteAnswer> Handle(HouseholdWrite<SplitHousehold> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided =>
         {
             // The new household starts in the same transaction: the split happens whole or not at all.
             var split = write.Command;

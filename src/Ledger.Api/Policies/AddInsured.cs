@@ -11,6 +11,6 @@ public static class AddInsuredHandler
         "Insure one more member mid-term (premium pro rata by days).",
         (c, route, _) => c with { PolicyId = route.Policy });
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<AddInsured> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new PremiumDeltaAnswer(decided.Version, decided.Single<InsuredAdded>().PremiumDelta), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<AddInsured> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new PremiumDeltaAnswer(decided.Version, decided.Single<InsuredAdded>().PremiumDelta), decided));
 }

@@ -9,6 +9,6 @@ public static class AddVehicleHandler
         "Add a vehicle to a motor policy mid-term.",
         (c, route, _) => c with { PolicyId = route.Policy });
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<AddVehicle> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new PremiumDeltaAnswer(decided.Version, decided.Single<VehicleAdded>().PremiumDelta), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<AddVehicle> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new PremiumDeltaAnswer(decided.Version, decided.Single<VehicleAdded>().PremiumDelta), decided));
 }

@@ -9,6 +9,6 @@ public static class CancelPolicyHandler
         "Cancel after cooling-off; effectiveDate is the last covered day (pro-rata refund).",
         (c, route, _) => c with { PolicyId = route.Policy });
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<CancelPolicy> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new RefundAnswer(decided.Version, decided.Single<PolicyCancelled>().Refund), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<CancelPolicy> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new RefundAnswer(decided.Version, decided.Single<PolicyCancelled>().Refund), decided));
 }

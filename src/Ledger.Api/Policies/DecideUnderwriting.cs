@@ -11,6 +11,6 @@ public static class DecideUnderwritingHandler
         "A person decides a referred application.",
         (c, route, http) => c with { PolicyId = route.Policy, Underwriter = LedgerAuth.Actor(http.User) });
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<DecideUnderwriting> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new UnderwrittenAnswer(decided.Version, decided.Single<UnderwritingDecided>().Outcome), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<DecideUnderwriting> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new UnderwrittenAnswer(decided.Version, decided.Single<UnderwritingDecided>().Outcome), decided));
 }

@@ -9,6 +9,6 @@ public static class DeclineRenewalHandler
         "The insurer declines to renew (refused before the guaranteed-renewal horizon).",
         (c, route, _) => c with { PolicyId = route.Policy });
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<DeclineRenewal> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new VersionAnswer(decided.Version), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<DeclineRenewal> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new VersionAnswer(decided.Version), decided));
 }

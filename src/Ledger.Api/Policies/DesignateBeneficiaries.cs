@@ -9,6 +9,6 @@ public static class DesignateBeneficiariesHandler
         "Name who is paid if the insured person dies, with shares adding up to 100; an empty list revokes the designation.",
         (c, route, _) => c with { PolicyId = route.Policy, InsuredId = route.Person });
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<DesignateBeneficiaries> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new VersionAnswer(decided.Version), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<DesignateBeneficiaries> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new VersionAnswer(decided.Version), decided));
 }

@@ -14,8 +14,8 @@ public static class IssuePolicyHandler
         .DescribePolicyWrite<IssuePolicy, PolicyIssuedAnswer>(
             "Apply for a policy: issued at once when the underwriting rules accept it, else referred to a person.", StatusCodes.Status201Created);
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<IssuePolicy> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided =>
+    public static Task<WriteAnswer> Handle(HouseholdWrite<IssuePolicy> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided =>
         {
             var underwriting = decided.Single<UnderwritingDecided>();
             return WriteAnswer.Created(new PolicyIssuedAnswer(write.Command.PolicyId, decided.Version, underwriting.Outcome, underwriting.Reasons),

@@ -9,6 +9,6 @@ public static class PayPremiumHandler
         "Record a premium payment.",
         (c, route, _) => c with { PolicyId = route.Policy });
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<PayPremium> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new VersionAnswer(decided.Version), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<PayPremium> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new VersionAnswer(decided.Version), decided));
 }

@@ -11,6 +11,6 @@ public static class RemoveInsuredHandler
         "End one person's cover; effectiveDate is their last covered day.",
         (c, route, _) => c with { PolicyId = route.Policy, PersonId = route.Person });
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<RemoveInsured> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new RefundAnswer(decided.Version, decided.Single<InsuredRemoved>().Refund), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<RemoveInsured> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new RefundAnswer(decided.Version, decided.Single<InsuredRemoved>().Refund), decided));
 }

@@ -9,6 +9,6 @@ public static class RemoveVehicleHandler
         "Remove a vehicle; effectiveDate is its last covered day.",
         (c, route, _) => c with { PolicyId = route.Policy, Plate = route.Plate });
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<RemoveVehicle> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new RefundAnswer(decided.Version, decided.Single<VehicleRemoved>().Refund), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<RemoveVehicle> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new RefundAnswer(decided.Version, decided.Single<VehicleRemoved>().Refund), decided));
 }

@@ -11,6 +11,6 @@ public static class RenewPolicyHandler
         "Renew for a new term.",
         (c, route, _) => c with { PolicyId = route.Policy });
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<RenewPolicy> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new RenewedAnswer(decided.Version, decided.Single<PolicyRenewed>().Continuous), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<RenewPolicy> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new RenewedAnswer(decided.Version, decided.Single<PolicyRenewed>().Continuous), decided));
 }

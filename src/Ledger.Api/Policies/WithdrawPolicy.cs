@@ -11,6 +11,6 @@ public static class WithdrawPolicyHandler
         "Withdraw inside the cooling-off period: void from inception, full refund.",
         (c, route, _) => c with { PolicyId = route.Policy });
 
-    public static Task<WriteAnswer> Handle(HouseholdWrite<WithdrawPolicy> write, IDocumentSession session, BusinessCalendar calendar, CancellationToken ct) =>
-        HouseholdWriter.WriteAsync(session, calendar, write, ct, decided => WriteAnswer.Ok(new WithdrawnAnswer(decided.Version, decided.Single<PolicyWithdrawnInCoolingOff>().Refund, Voided: true), decided));
+    public static Task<WriteAnswer> Handle(HouseholdWrite<WithdrawPolicy> write, IDocumentSession session, HouseholdCommits commits, CancellationToken ct) =>
+        commits.WriteAsync(session, write, ct, decided => WriteAnswer.Ok(new WithdrawnAnswer(decided.Version, decided.Single<PolicyWithdrawnInCoolingOff>().Refund, Voided: true), decided));
 }

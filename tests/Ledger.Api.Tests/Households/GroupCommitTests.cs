@@ -1,0 +1,165 @@
+using Ledger.Api.Households;
+using Ledger.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Ledger.Api.Tests.Households;
+
+/// <summary>
+/// Writes to different households that arrive together share one transaction (decision 0016). Each must still be
+/// decided, stamped and answered as if it ran alone: these send enough at once that groups form, and check that they did.
+/// </summary>
+public sealed class GroupCommitTests(LedgerFixture fixture) : LedgerTest(fixture)
+{
+    private const int Households = 24;
+
+    private HouseholdCommits Commits => Fixture.Host.Services.GetRequiredService<HouseholdCommits>();
+
+    private static object Child(string name, string dateOfBirth = "2015-06-18") =>
+        new { name, dateOfBirth, relationship = "child", effectiveDate = "2025-01-01" };
+
+    private async Task<Guid[]> OpenHouseholdsAsync(int count)
+    {
+        var ids = new Guid[count];
+        for (var i = 0; i < count; i++) ids[i] = (await Api.OpenHousehold($"户主{i}")).HouseholdId;
+        return ids;
+    }
+
+    /// <summary>Sends every write at once and fails unless some of them shared a commit, so the group path was the one tested.</summary>
+    private async Task<Answer[]> AllAtOnceAsync(IEnumerable<Func<Task<Answer>>> writes)
+    {
+        var before = Commits.CommandsSharingACommit;
+        var answers = await Task.WhenAll(writes.Select(Task.Run));
+        Assert.True(Commits.CommandsSharingACommit > before, "no two of these writes shared a commit");
+        return answers;
+    }
+
+    [Fact]
+    public async Task Writes_to_many_households_at_once_all_land_each_with_its_own_actor_reason_and_correlation()
+    {
+        var ids = await OpenHouseholdsAsync(Households);
+
+        var answers = await AllAtOnceAsync(ids.Select((id, i) => (Func<Task<Answer>>)(() =>
+            Api.Post($"/households/{id}/members", Child($"孩子{i}"), LedgerFixture.As($"clerk.{i}"),
+                ("X-Reason", $"reason-{i}"), ("X-Correlation-Id", $"corr-{i}"), ("X-Causation-Id", $"cause-{i}")))));
+
+        for (var i = 0; i < Households; i++)
+        {
+            Assert.True(answers[i].Code == 201, answers[i].ToString());
+            Assert.Equal(3, answers[i].Long("version"));
+            var joined = (await Api.Get($"/households/{ids[i]}/history")).Json[2];
+            Assert.Equal("MemberJoined", joined.GetProperty("type").GetString());
+            Assert.Equal($"clerk.{i}", joined.GetProperty("actor").GetString());
+            Assert.Equal($"reason-{i}", joined.GetProperty("reason").GetString());
+            Assert.Equal($"corr-{i}", joined.GetProperty("correlationId").GetString());
+            Assert.Equal($"cause-{i}", joined.GetProperty("causationId").GetString());
+            Assert.Equal("JoinMember", joined.GetProperty("operation").GetString());
+            Assert.Equal(answers[i].Id("personId"), joined.GetProperty("data").GetProperty("personId").GetGuid());
+            Assert.Equal($"孩子{i}", (await Api.Get($"/households/{ids[i]}")).Json.GetProperty("members")[1].GetProperty("name").GetString());
+            Assert.True((await Api.Get($"/audit/verify?householdId={ids[i]}")).Json.GetProperty("verified").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public async Task A_refusal_among_grouped_writes_appends_nothing_makes_no_key_and_its_neighbours_land()
+    {
+        var ids = await OpenHouseholdsAsync(Households);
+        var refused = ids[Households / 2];
+        var eventsBefore = await Fixture.CountEventsAsync();
+
+        var answers = await AllAtOnceAsync(ids.Select((id, i) => (Func<Task<Answer>>)(() =>
+            Api.Post($"/households/{id}/members", id == refused ? Child("张子墨", dateOfBirth: "2025-03-20") : Child($"孩子{i}")))));
+
+        var refusal = answers[Households / 2];
+        Assert.True(refusal.Code == 422, refusal.ToString());
+        Assert.Equal("application/problem+json", refusal.ContentType);
+        Assert.Equal("JoinBeforeBirth", refusal.ProblemCode);
+        Assert.All(answers.Where((_, i) => i != Households / 2), a => Assert.True(a.Code == 201, a.ToString()));
+        Assert.Equal(eventsBefore + Households - 1, await Fixture.CountEventsAsync());
+        Assert.Equal(2, (await Api.Get($"/households/{refused}")).Long("version"));
+        Assert.Equal(1, await CountAsync("select count(*) from ledger.mt_doc_personkey where data ->> 'householdId' = $1", refused.ToString()));
+    }
+
+    [Fact]
+    public async Task Writes_to_unknown_households_among_grouped_writes_are_404_and_start_no_stream()
+    {
+        var ids = await OpenHouseholdsAsync(Households / 2);
+        var unknown = Enumerable.Range(0, Households / 2).Select(_ => Guid.NewGuid()).ToArray();
+
+        var answers = await AllAtOnceAsync(ids.Zip(unknown).SelectMany(pair => new Func<Task<Answer>>[]
+        {
+            () => Api.Post($"/households/{pair.First}/members", Child("张子涵")),
+            () => Api.Post($"/households/{pair.Second}/members", Child("张子涵")),
+        }));
+
+        Assert.All(answers.Where((_, i) => i % 2 == 0), a => Assert.True(a.Code == 201, a.ToString()));
+        Assert.All(answers.Where((_, i) => i % 2 == 1), a =>
+        {
+            Assert.True(a.Code == 404, a.ToString());
+            Assert.Equal("UnknownHousehold", a.ProblemCode);
+        });
+        Assert.Equal(0, await CountAsync("select count(*) from ledger.mt_streams where id = any($1)", unknown));
+        Assert.Equal(0, await CountAsync("select count(*) from ledger.mt_doc_personkey where (data ->> 'householdId')::uuid = any($1)", unknown));
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_repeats_of_one_key_among_other_writes_append_once_and_answer_alike()
+    {
+        var ids = await OpenHouseholdsAsync(Households);
+        var key = ("Idempotency-Key", Guid.NewGuid().ToString());
+        var eventsBefore = await Fixture.CountEventsAsync();
+
+        var answers = await AllAtOnceAsync(Enumerable.Range(0, 20)
+            .Select(_ => (Func<Task<Answer>>)(() => Api.Post($"/households/{ids[0]}/members", Child("张子涵"), key)))
+            .Concat(ids.Skip(1).Select(id => (Func<Task<Answer>>)(() => Api.Post($"/households/{id}/members", Child("张子涵"))))));
+
+        Assert.All(answers, a => Assert.True(a.Code == 201, a.ToString()));
+        var repeats = answers.Take(20).ToArray();
+        Assert.Single(repeats.Select(a => a.Raw).Distinct());
+        Assert.Equal(19, repeats.Count(a => a.Headers.Contains("Idempotent-Replayed")));
+        Assert.Equal(3, (await Api.Get($"/households/{ids[0]}")).Long("version"));
+        Assert.Equal(eventsBefore + Households, await Fixture.CountEventsAsync());
+    }
+
+    [Fact]
+    public async Task Many_writers_on_a_few_households_at_once_lose_no_event_and_number_versions_without_gaps()
+    {
+        var ids = await OpenHouseholdsAsync(3);
+
+        var answers = await AllAtOnceAsync(Enumerable.Range(0, 30).Select(i => (Func<Task<Answer>>)(() =>
+            Api.Post($"/households/{ids[i % 3]}/members", Child($"孩子{i}")))));
+
+        Assert.All(answers, a => Assert.True(a.Code == 201, a.ToString()));
+        for (var h = 0; h < 3; h++)
+        {
+            var versions = answers.Where((_, i) => i % 3 == h).Select(a => a.Long("version")).Order();
+            Assert.Equal(Enumerable.Range(3, 10).Select(v => (long)v), versions);
+            Assert.Equal(12, (await Api.Get($"/households/{ids[h]}")).Long("version"));
+            Assert.True((await Api.Get($"/audit/verify?householdId={ids[h]}")).Json.GetProperty("verified").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public async Task If_match_writes_among_grouped_writes_still_get_412_with_the_current_version()
+    {
+        var ids = await OpenHouseholdsAsync(Households);
+        await Api.Join(ids[0], "张子墨");
+
+        var answers = await AllAtOnceAsync(ids.Select((id, i) => (Func<Task<Answer>>)(() => i == 0
+            ? Api.Post($"/households/{id}/members", Child("张子涵"), ("If-Match", "\"2\""))
+            : Api.Post($"/households/{id}/members", Child("张子涵")))));
+
+        Assert.Equal(412, answers[0].Code);
+        Assert.Equal("VersionMismatch", answers[0].ProblemCode);
+        Assert.Equal(3, answers[0].Json.GetProperty("currentVersion").GetInt64());
+        Assert.All(answers.Skip(1), a => Assert.True(a.Code == 201, a.ToString()));
+    }
+
+    private async Task<long> CountAsync(string sql, object parameter)
+    {
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new NpgsqlParameter { Value = parameter } } };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
