@@ -22,7 +22,7 @@ public sealed class HouseholdCommits
     private readonly BusinessCalendar _calendar;
     private readonly ILogger<HouseholdCommits> _log;
     private readonly CancellationToken _stopping;
-    private readonly ConcurrentDictionary<string, ChannelWriter<PendingWrite>> _lanes = new();
+    private readonly ConcurrentDictionary<string, Lazy<ChannelWriter<PendingWrite>>> _lanes = new();
 
     public HouseholdCommits(IDocumentStore store, BusinessCalendar calendar, IConfiguration configuration, IHostApplicationLifetime lifetime,
         ILogger<HouseholdCommits> log)
@@ -61,48 +61,44 @@ public sealed class HouseholdCommits
         if (GroupSize > 1 && write.Context.ExpectedVersion is null && !RecordingTime.IsPinned)
         {
             var pending = new PendingWrite(write.HouseholdId, write.Command, write.Context, answer);
-            await Lane(session.TenantId).WriteAsync(pending, ct);
-            if (await pending.Done.Task.WaitAsync(ct) is { } grouped) return grouped;
+            // A lane refuses new writes once the host is stopping: they run alone rather than wait for a runner that left.
+            if (Lane(session.TenantId).TryWrite(pending) && await pending.Done.Task.WaitAsync(ct) is { } grouped) return grouped;
         }
         return await HouseholdWriter.WriteAsync(session, _calendar, write, ct, answer);
     }
 
-    private ChannelWriter<PendingWrite> Lane(string tenant) => _lanes.GetOrAdd(tenant, t =>
+    // Lazy: GetOrAdd may run a factory twice under contention, and a lane's runners must start once.
+    private ChannelWriter<PendingWrite> Lane(string tenant) => _lanes.GetOrAdd(tenant, t => new Lazy<ChannelWriter<PendingWrite>>(() =>
     {
         var channel = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = false });
+        _stopping.Register(() => channel.Writer.TryComplete());
         for (var i = 0; i < Groups; i++) _ = Task.Run(() => RunAsync(t, channel.Reader));
         return channel.Writer;
-    });
+    })).Value;
 
     private async Task RunAsync(string tenant, ChannelReader<PendingWrite> queue)
     {
         var group = new List<PendingWrite>(GroupSize);
         var households = new HashSet<Guid>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        try
+        // Ends when the host stops and the lane is empty; what is queued by then runs alone, in its own handler.
+        while (await queue.WaitToReadAsync())
         {
-            while (await queue.WaitToReadAsync(_stopping))
+            group.Clear();
+            households.Clear();
+            keys.Clear();
+            while (group.Count < GroupSize && queue.TryRead(out var write))
             {
-                group.Clear();
-                households.Clear();
-                keys.Clear();
-                while (group.Count < GroupSize && queue.TryRead(out var write))
-                {
-                    // Two commands to one household, or two with one idempotency key, are decided one after the other:
-                    // the second runs alone and queues behind the group on the household's row (or the key's lock).
-                    if (!households.Add(write.HouseholdId) || (write.Context.IdempotencyKey is { } key && !keys.Add(key)))
-                        write.RunAlone();
-                    else
-                        group.Add(write);
-                }
-                if (group.Count > 0) await CommitAsync(tenant, group);
+                // Two commands to one household, or two with one idempotency key, are decided one after the other:
+                // the second runs alone and queues behind the group on the household's row (or the key's lock).
+                if (_stopping.IsCancellationRequested || !households.Add(write.HouseholdId)
+                    || (write.Context.IdempotencyKey is { } key && !keys.Add(key)))
+                    write.RunAlone();
+                else
+                    group.Add(write);
             }
+            if (group.Count > 0) await CommitAsync(tenant, group);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-        // Shutting down: what is still queued runs alone, in its own handler, until the host stops it.
-        while (queue.TryRead(out var left)) left.RunAlone();
     }
 
     private async Task CommitAsync(string tenant, List<PendingWrite> group)

@@ -1,5 +1,6 @@
 using Ledger.Api.Households;
 using Ledger.Api.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -153,6 +154,51 @@ public sealed class GroupCommitTests(LedgerFixture fixture) : LedgerTest(fixture
         Assert.Equal("VersionMismatch", answers[0].ProblemCode);
         Assert.Equal(3, answers[0].Json.GetProperty("currentVersion").GetInt64());
         Assert.All(answers.Skip(1), a => Assert.True(a.Code == 201, a.ToString()));
+    }
+
+    [Theory]
+    [InlineData("0", "2")]
+    [InlineData("16", "0")]
+    public void A_group_size_or_a_number_of_groups_below_one_is_refused_at_start(string groupSize, string groups)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => CommitsWith(groupSize, groups));
+        Assert.Contains("Ledger:Writes:GroupSize", error.Message);
+    }
+
+    [Fact]
+    public async Task With_a_group_size_of_one_every_write_commits_alone_in_its_own_session()
+    {
+        var commits = CommitsWith("1", "2");
+        var ids = await OpenHouseholdsAsync(8);
+        var store = Fixture.Host.Services.GetRequiredService<Marten.IDocumentStore>();
+
+        var versions = await Task.WhenAll(ids.Select(id => Task.Run(async () =>
+        {
+            await using var session = store.LightweightSession(Ledger.Api.Security.Tenancy.Default);
+            var write = new HouseholdWrite<Ledger.Domain.Households.JoinMember>(id,
+                new(Name: "张子涵", DateOfBirth: new(2015, 6, 18), Relationship: Ledger.Domain.Households.Relationship.Child, EffectiveDate: new(2025, 1, 1))
+                    { PersonId = Guid.NewGuid() },
+                new WriteContext("test.user", null, "corr", "cause"));
+            var answer = await commits.WriteAsync(session, write, CancellationToken.None, decided => WriteAnswer.Ok(new { }, decided));
+            Assert.NotEmpty(session.PendingChanges.Streams());
+            await session.SaveChangesAsync();
+            return answer.Version;
+        })));
+
+        Assert.All(versions, v => Assert.Equal(3, v));
+        Assert.Equal(0, commits.CommandsSharingACommit);
+        foreach (var id in ids) Assert.Equal(3, (await Api.Get($"/households/{id}")).Long("version"));
+    }
+
+    private HouseholdCommits CommitsWith(string groupSize, string groups)
+    {
+        var services = Fixture.Host.Services;
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Ledger:Writes:GroupSize"] = groupSize, ["Ledger:Writes:Groups"] = groups })
+            .Build();
+        return new HouseholdCommits(services.GetRequiredService<Marten.IDocumentStore>(), services.GetRequiredService<Ledger.Api.Hosting.BusinessCalendar>(),
+            configuration, services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<HouseholdCommits>.Instance);
     }
 
     private async Task<long> CountAsync(string sql, object parameter)
