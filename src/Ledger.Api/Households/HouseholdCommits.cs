@@ -121,10 +121,13 @@ public sealed class HouseholdCommits
             }
             var streams = new Task<IEventStream<Household>>[group.Count];
             var keysCreated = new Task<IReadOnlyList<PersonKey>>[group.Count];
+            var newcomersKeys = new IReadOnlyList<PersonKey>[group.Count];
             foreach (var i in Enumerable.Range(0, group.Count).OrderBy(i => group[i].HouseholdId))
             {
-                streams[i] = batch.Events.FetchForExclusiveWriting<Household>(group[i].HouseholdId);
-                keysCreated[i] = PersonalDataVault.KeysCreatedIn(batch, group[i].HouseholdId);
+                var id = group[i].HouseholdId;
+                streams[i] = batch.Events.FetchForExclusiveWriting<Household>(id);
+                newcomersKeys[i] = PersonalDataVault.NewKeys(id, group[i].Command.Newcomers, _calendar.Now);
+                keysCreated[i] = PersonalDataVault.KeysForWriting(batch, session, id, newcomersKeys[i]);
             }
             await batch.Execute(_stopping);
 
@@ -136,25 +139,20 @@ public sealed class HouseholdCommits
                 var write = group[i];
                 try
                 {
-                    if (stored[i] is { } repeat && HouseholdWriter.ReplayOf(await repeat, write.Context) is { } replayed)
-                    {
-                        answers[i] = replayed;
-                        continue;
-                    }
-                    var stream = await streams[i];
-                    // Marten registers an empty stream for an id it did not find; with no events it writes nothing.
-                    if (stream.Aggregate is null) throw HouseholdDecider.UnknownHousehold();
-                    var (state, keys) = await PersonalDataVault.RevealWithKeysAsync(session, stream.Aggregate, await keysCreated[i], _stopping);
-                    var events = HouseholdDecider.Decide(write.Command, state, _calendar.Today);
-                    // From here the command's changes are in the session: a refusal past this point fails the group.
-                    var decision = HouseholdWriter.Append(session, _calendar, stream, state, keys, write.Command, write.Context, events);
-                    answers[i] = HouseholdWriter.Remember(session, _calendar, write.Context, write.Answer(decision));
-                    accepted++;
+                    answers[i] = stored[i] is { } repeat && HouseholdWriter.ReplayOf(await repeat, write.Context) is { } replayed
+                        ? replayed
+                        : await DecideAsync(session, write, await streams[i], await keysCreated[i]);
+                    if (!answers[i]!.Replayed) accepted++;
                 }
                 catch (DomainRuleViolated refused) when (answers[i] is null && !HasChangesFor(session, write.HouseholdId))
                 {
                     refusals[i] = refused;
                 }
+                // A command replayed or refused made its newcomers' keys all the same, in the batch; its neighbours'
+                // commit must not keep them.
+                if (refusals[i] is not null || answers[i]?.Replayed == true)
+                    foreach (var made in PersonalDataVault.MadeBy(newcomersKeys[i], await keysCreated[i]))
+                        session.Delete<PersonKey>(made);
             }
             if (accepted > 0) await session.SaveChangesAsync(_stopping);
             if (accepted > 1) Interlocked.Add(ref _commandsSharingACommit, accepted);
@@ -171,6 +169,17 @@ public sealed class HouseholdCommits
         {
             foreach (var write in group) write.RunAlone();
         }
+    }
+
+    private async Task<WriteAnswer> DecideAsync(IDocumentSession session, PendingWrite write, IEventStream<Household> stream, IReadOnlyList<PersonKey> keysCreated)
+    {
+        // Marten registers an empty stream for an id it did not find; with no events it writes nothing.
+        if (stream.Aggregate is null) throw HouseholdDecider.UnknownHousehold();
+        var (state, keys) = await PersonalDataVault.RevealWithKeysAsync(session, stream.Aggregate, keysCreated, _stopping);
+        var events = HouseholdDecider.Decide(write.Command, state, _calendar.Today);
+        // From here the command's changes are in the session: a refusal past this point fails the group.
+        var decision = HouseholdWriter.Append(session, _calendar, stream, state, keys, write.Command, write.Context, events);
+        return HouseholdWriter.Remember(session, _calendar, write.Context, write.Answer(decision));
     }
 
     private static bool HasChangesFor(IDocumentSession session, Guid householdId) =>

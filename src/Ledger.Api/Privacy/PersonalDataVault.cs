@@ -83,16 +83,34 @@ public static class PersonalDataVault
     /// new keys back with its transaction.
     /// </summary>
     public static Task<IReadOnlyList<PersonKey>> KeysForWriting(
-        Marten.Services.BatchQuerying.IBatchedQuery batch, IQuerySession session, Guid householdId, IReadOnlyList<Guid> newcomers, Instant now)
+        Marten.Services.BatchQuerying.IBatchedQuery batch, IQuerySession session, Guid householdId, IReadOnlyList<Guid> newcomers, Instant now) =>
+        KeysForWriting(batch, session, householdId, NewKeys(householdId, newcomers, now));
+
+    /// <summary>
+    /// <see cref="KeysForWriting(Marten.Services.BatchQuerying.IBatchedQuery, IQuerySession, Guid, IReadOnlyList{Guid}, Instant)"/>
+    /// with the new keys made by the caller, which needs them to undo the insert when its transaction commits other
+    /// commands but not this one (a group commit: <see cref="MadeBy"/>).
+    /// </summary>
+    public static Task<IReadOnlyList<PersonKey>> KeysForWriting(
+        Marten.Services.BatchQuerying.IBatchedQuery batch, IQuerySession session, Guid householdId, IReadOnlyList<PersonKey> made)
     {
-        if (newcomers.Count == 0) return KeysCreatedIn(batch, householdId);
+        if (made.Count == 0) return KeysCreatedIn(batch, householdId);
         var serializer = session.DocumentStore.Options.Serializer();
-        var made = newcomers.Select(id => new PersonKey(id, householdId, RandomNumberGenerator.GetBytes(32), now)).ToList();
         return batch.Query<PersonKey>(KeysWithNewcomersSql(session.DocumentStore.Options),
             session.TenantId, typeof(PersonKey).FullName!, householdId,
             made.Select(k => k.Id).ToArray(), made.Select(serializer.ToJson).ToArray(), made.Select(_ => Guid.CreateVersion7()).ToArray(),
             session.TenantId, householdId);
     }
+
+    public static IReadOnlyList<PersonKey> NewKeys(Guid householdId, IReadOnlyList<Guid> newcomers, Instant now) =>
+        newcomers.Count == 0 ? [] : newcomers.Select(id => new PersonKey(id, householdId, RandomNumberGenerator.GetBytes(32), now)).ToList();
+
+    /// <summary>
+    /// The keys of <paramref name="made"/> that <see cref="KeysForWriting(Marten.Services.BatchQuerying.IBatchedQuery, IQuerySession, Guid, IReadOnlyList{PersonKey})"/>
+    /// inserted: a key that was there already came back with its own bytes, or not at all, and must never be deleted.
+    /// </summary>
+    public static IEnumerable<Guid> MadeBy(IReadOnlyList<PersonKey> made, IReadOnlyList<PersonKey> returned) =>
+        made.Where(m => returned.Any(r => r.Id == m.Id && r.Key.AsSpan().SequenceEqual(m.Key))).Select(m => m.Id);
 
     /// <summary>
     /// Marten's own columns for the key document (as <c>AuditTrailProjection.InsertSql</c> writes the audit row's): the
