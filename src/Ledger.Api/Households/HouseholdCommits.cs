@@ -24,6 +24,13 @@ public sealed class HouseholdCommits
     private readonly CancellationToken _stopping;
     private readonly ConcurrentDictionary<string, Lazy<ChannelWriter<PendingWrite>>> _lanes = new();
 
+    /// <summary>
+    /// How long a group waits for a household row or an idempotency key another transaction holds before its commands
+    /// run alone (each then waits up to the connection's lock_timeout, 10 s): one busy household must not hold up the
+    /// fifteen others of its group, nor, with two groups in flight, the tenant's every write.
+    /// </summary>
+    private const string GroupLockTimeout = "250ms";
+
     public HouseholdCommits(IDocumentStore store, BusinessCalendar calendar, IConfiguration configuration, IHostApplicationLifetime lifetime,
         ILogger<HouseholdCommits> log)
     {
@@ -61,8 +68,14 @@ public sealed class HouseholdCommits
         if (GroupSize > 1 && write.Context.ExpectedVersion is null && !RecordingTime.IsPinned)
         {
             var pending = new PendingWrite(write.HouseholdId, write.Command, write.Context, answer);
-            // A lane refuses new writes once the host is stopping: they run alone rather than wait for a runner that left.
-            if (Lane(session.TenantId).TryWrite(pending) && await pending.Done.Task.WaitAsync(ct) is { } grouped) return grouped;
+            // A lane refuses new writes when it is full or the host is stopping: they run alone rather than wait.
+            if (Lane(session.TenantId).TryWrite(pending))
+            {
+                // A client that gives up (an aborted request, the edge's timeout) withdraws its write: a group that has
+                // not yet decided it leaves it out, as a cancelled command alone would have rolled back.
+                await using (ct.UnsafeRegister(static p => ((PendingWrite)p!).Withdraw(), pending))
+                    if (await pending.Done.Task is { } grouped) return grouped;
+            }
         }
         return await HouseholdWriter.WriteAsync(session, _calendar, write, ct, answer);
     }
@@ -70,9 +83,12 @@ public sealed class HouseholdCommits
     // Lazy: GetOrAdd may run a factory twice under contention, and a lane's runners must start once.
     private ChannelWriter<PendingWrite> Lane(string tenant) => _lanes.GetOrAdd(tenant, t => new Lazy<ChannelWriter<PendingWrite>>(() =>
     {
-        var channel = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = false });
-        _stopping.Register(() => channel.Writer.TryComplete());
-        for (var i = 0; i < Groups; i++) _ = Task.Run(() => RunAsync(t, channel.Reader));
+        // Bounded so that an overloaded node answers from the one-command path instead of queueing without end.
+        var channel = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(GroupSize * Groups * 8) { SingleReader = false });
+        _stopping.UnsafeRegister(static c => ((Channel<PendingWrite>)c!).Writer.TryComplete(), channel);
+        // The runners outlive the request that happened to start them: none of its activity, culture or scope flows.
+        using (ExecutionContext.SuppressFlow())
+            for (var i = 0; i < Groups; i++) _ = Task.Run(() => RunAsync(t, channel.Reader));
         return channel.Writer;
     })).Value;
 
@@ -89,6 +105,7 @@ public sealed class HouseholdCommits
             keys.Clear();
             while (group.Count < GroupSize && queue.TryRead(out var write))
             {
+                if (write.Done.Task.IsCompleted) continue; // withdrawn
                 // Two commands to one household, or two with one idempotency key, are decided one after the other:
                 // the second runs alone and queues behind the group on the household's row (or the key's lock).
                 if (_stopping.IsCancellationRequested || !households.Add(write.HouseholdId)
@@ -103,6 +120,7 @@ public sealed class HouseholdCommits
 
     private async Task CommitAsync(string tenant, List<PendingWrite> group)
     {
+        var committing = false;
         try
         {
             await using var session = _store.LightweightSession(tenant);
@@ -111,6 +129,7 @@ public sealed class HouseholdCommits
             // One round trip for what the whole group reads. Locks in one order everywhere (every idempotency key in
             // ordinal order, then every household in id order), so two groups, here or on another node, cannot deadlock.
             var batch = session.CreateBatchQuery();
+            _ = batch.Query<string>("select set_config('lock_timeout', ?, true)", GroupLockTimeout);
             var stored = new Task<IdempotentWrite?>?[group.Count];
             foreach (var i in Enumerable.Range(0, group.Count).Where(i => group[i].Context.IdempotencyKey is not null)
                          .OrderBy(i => group[i].Context.IdempotencyKey, StringComparer.Ordinal))
@@ -137,6 +156,7 @@ public sealed class HouseholdCommits
             for (var i = 0; i < group.Count; i++)
             {
                 var write = group[i];
+                if (write.Done.Task.IsCompleted) continue; // withdrawn since it was queued
                 try
                 {
                     answers[i] = stored[i] is { } repeat && HouseholdWriter.ReplayOf(await repeat, write.Context) is { } replayed
@@ -148,21 +168,33 @@ public sealed class HouseholdCommits
                 {
                     refusals[i] = refused;
                 }
-                // A command replayed or refused made its newcomers' keys all the same, in the batch; its neighbours'
-                // commit must not keep them.
-                if (refusals[i] is not null || answers[i]?.Replayed == true)
-                    foreach (var made in PersonalDataVault.MadeBy(newcomersKeys[i], await keysCreated[i]))
-                        session.Delete<PersonKey>(made);
             }
-            if (accepted > 0) await session.SaveChangesAsync(_stopping);
+            // A command replayed, refused or withdrawn made its newcomers' keys all the same, in the batch; its
+            // neighbours' commit must not keep them.
+            for (var i = 0; i < group.Count; i++)
+                if (answers[i] is null or { Replayed: true })
+                    foreach (var made in PersonalDataVault.MadeBy(newcomersKeys[i], await keysCreated[i]))
+                        PersonalDataVault.Unmake(session, made);
+            committing = true;
+            // Not cancelled by the host stopping: a commit cut off half way leaves its outcome unknown.
+            if (accepted > 0) await session.SaveChangesAsync(CancellationToken.None);
+            committing = false;
             if (accepted > 1) Interlocked.Add(ref _commandsSharingACommit, accepted);
 
             for (var i = 0; i < group.Count; i++)
                 if (refusals[i] is { } refused) group[i].Done.TrySetException(refused);
                 else group[i].Done.TrySetResult(answers[i]);
         }
+        catch (Exception e) when (committing && (DatabaseOutage.Caused(e) || !ReportedByPostgres(e)))
+        {
+            // The connection broke while the commit ran: it may have committed. Running the commands again could append
+            // them twice, so each fails as it would have alone (503 at the edge), and its client decides.
+            _log.LogWarning(e, "A group of {Count} household writes lost its connection while committing.", group.Count);
+            foreach (var write in group) write.Done.TrySetException(e);
+        }
         catch (Exception e)
         {
+            // PostgreSQL refused the transaction (or it never reached the commit): nothing of it is stored.
             _log.LogDebug(e, "A group of {Count} household writes failed as a whole; each runs again alone.", group.Count);
         }
         finally
@@ -182,6 +214,14 @@ public sealed class HouseholdCommits
         return HouseholdWriter.Remember(session, _calendar, write.Context, write.Answer(decision));
     }
 
+    /// <summary>PostgreSQL refused a statement of the transaction, which then rolls back.</summary>
+    private static bool ReportedByPostgres(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is Npgsql.PostgresException) return true;
+        return false;
+    }
+
     private static bool HasChangesFor(IDocumentSession session, Guid householdId) =>
         session.PendingChanges.Streams().Any(s => s.Id == householdId && s.Events.Count > 0);
 
@@ -196,5 +236,7 @@ public sealed class HouseholdCommits
         public TaskCompletionSource<WriteAnswer?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void RunAlone() => Done.TrySetResult(null);
+
+        public void Withdraw() => Done.TrySetCanceled();
     }
 }

@@ -109,8 +109,17 @@ public static class PersonalDataVault
     /// The keys of <paramref name="made"/> that <see cref="KeysForWriting(Marten.Services.BatchQuerying.IBatchedQuery, IQuerySession, Guid, IReadOnlyList{PersonKey})"/>
     /// inserted: a key that was there already came back with its own bytes, or not at all, and must never be deleted.
     /// </summary>
-    public static IEnumerable<Guid> MadeBy(IReadOnlyList<PersonKey> made, IReadOnlyList<PersonKey> returned) =>
-        made.Where(m => returned.Any(r => r.Id == m.Id && r.Key.AsSpan().SequenceEqual(m.Key))).Select(m => m.Id);
+    public static IEnumerable<PersonKey> MadeBy(IReadOnlyList<PersonKey> made, IReadOnlyList<PersonKey> returned) =>
+        made.Where(m => returned.Any(r => r.Id == m.Id && r.Key.AsSpan().SequenceEqual(m.Key)));
+
+    /// <summary>
+    /// Deletes a key this transaction made (<see cref="MadeBy"/>) and no command kept: by its id, household and bytes, in
+    /// SQL rather than <c>session.Delete</c>, which would also drop any insert of that id the session holds.
+    /// </summary>
+    public static void Unmake(IDocumentSession session, PersonKey made) =>
+        session.QueueSqlCommand(
+            $"delete from {session.DocumentStore.Options.Schema.For<PersonKey>()} where tenant_id = ? and id = ? and household_id = ? and data ->> 'key' = ?",
+            session.TenantId, made.Id, made.HouseholdId, Convert.ToBase64String(made.Key));
 
     /// <summary>
     /// Marten's own columns for the key document (as <c>AuditTrailProjection.InsertSql</c> writes the audit row's): the

@@ -158,6 +158,42 @@ public sealed class GroupCommitTests(LedgerFixture fixture) : LedgerTest(fixture
         Assert.All(answers.Skip(1), a => Assert.True(a.Code == 201, a.ToString()));
     }
 
+    [Fact]
+    public async Task Households_locked_elsewhere_hold_up_only_their_own_writes_not_the_node()
+    {
+        var ids = await OpenHouseholdsAsync(Households);
+        var busy = ids.Take(Commits.Groups).ToArray();
+        await using var holder = new NpgsqlConnection(Fixture.ConnectionString);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var lockRows = new NpgsqlCommand("select count(*) from (select version from ledger.mt_streams where id = any($1) for update) as held", holder, hold)
+                     { Parameters = { new NpgsqlParameter { Value = busy } } })
+            await lockRows.ExecuteScalarAsync();
+
+        // One write to each held household, one after the other, so that every group runner of the tenant is waiting
+        // on a held row; the others come after them.
+        var waiting = new List<Task<Answer>>();
+        foreach (var id in busy)
+        {
+            waiting.Add(Task.Run(() => Api.Post($"/households/{id}/members", Child("张子涵"))));
+            await Task.Delay(100);
+        }
+        var others = Task.WhenAll(ids.Skip(busy.Length).Select(id => Task.Run(() => Api.Post($"/households/{id}/members", Child("张子涵")))));
+
+        // A group gives up on a held row within a quarter of a second and runs its commands alone, freeing its runner:
+        // the others land while the rows are still held (a command alone waits up to the connection's lock_timeout, 10 s).
+        Assert.Same(others, await Task.WhenAny(others, Task.Delay(TimeSpan.FromSeconds(3))));
+        Assert.All(await others, a => Assert.True(a.Code == 201, a.ToString()));
+        Assert.All(waiting, w => Assert.False(w.IsCompleted));
+
+        await hold.RollbackAsync();
+        foreach (var landed in await Task.WhenAll(waiting))
+        {
+            Assert.True(landed.Code == 201, landed.ToString());
+            Assert.Equal(3, landed.Long("version"));
+        }
+    }
+
     [Theory]
     [InlineData("0", "2")]
     [InlineData("16", "0")]
