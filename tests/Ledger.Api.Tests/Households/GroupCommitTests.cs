@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Ledger.Api.Households;
 using Ledger.Api.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -192,6 +193,40 @@ public sealed class GroupCommitTests(LedgerFixture fixture) : LedgerTest(fixture
             Assert.True(landed.Code == 201, landed.ToString());
             Assert.Equal(3, landed.Long("version"));
         }
+    }
+
+    [Fact]
+    public async Task A_write_whose_client_gives_up_while_it_waits_for_a_group_is_left_out()
+    {
+        var ids = await OpenHouseholdsAsync(Commits.Groups + 1);
+        var busy = ids.Take(Commits.Groups).ToArray();
+        var abandoned = ids[^1];
+        await using var holder = new NpgsqlConnection(Fixture.ConnectionString);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var lockRows = new NpgsqlCommand("select count(*) from (select version from ledger.mt_streams where id = any($1) for update) as held", holder, hold)
+                     { Parameters = { new NpgsqlParameter { Value = busy } } })
+            await lockRows.ExecuteScalarAsync();
+        var waiting = new List<Task<Answer>>();
+        foreach (var id in busy)
+        {
+            waiting.Add(Task.Run(() => Api.Post($"/households/{id}/members", Child("张子涵"))));
+            await Task.Delay(50);
+        }
+
+        // Every runner waits on a held row (for up to 250 ms): the write queues, and its client gives up first.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(80));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/households/{abandoned}/members")
+        {
+            Content = JsonContent.Create(Child("张子涵")),
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Fixture.Client.SendAsync(request, giveUp.Token));
+
+        await hold.RollbackAsync();
+        Assert.All(await Task.WhenAll(waiting), a => Assert.True(a.Code == 201, a.ToString()));
+        await Task.Delay(500);
+        Assert.Equal(2, (await Api.Get($"/households/{abandoned}")).Long("version"));
+        Assert.Equal(1, await CountAsync("select count(*) from ledger.mt_doc_personkey where data ->> 'householdId' = $1", abandoned.ToString()));
     }
 
     [Theory]
