@@ -164,21 +164,8 @@ public sealed class GroupCommitTests(LedgerFixture fixture) : LedgerTest(fixture
     {
         var ids = await OpenHouseholdsAsync(Households);
         var busy = ids.Take(Commits.Groups).ToArray();
-        await using var holder = new NpgsqlConnection(Fixture.ConnectionString);
-        await holder.OpenAsync();
-        await using var hold = await holder.BeginTransactionAsync();
-        await using (var lockRows = new NpgsqlCommand("select count(*) from (select version from ledger.mt_streams where id = any($1) for update) as held", holder, hold)
-                     { Parameters = { new NpgsqlParameter { Value = busy } } })
-            await lockRows.ExecuteScalarAsync();
-
-        // One write to each held household, one after the other, so that every group runner of the tenant is waiting
-        // on a held row; the others come after them.
-        var waiting = new List<Task<Answer>>();
-        foreach (var id in busy)
-        {
-            waiting.Add(Task.Run(() => Api.Post($"/households/{id}/members", Child("张子涵"))));
-            await Task.Delay(100);
-        }
+        await using var hold = await HoldRowsAsync(busy);
+        var waiting = await OccupyEveryRunnerAsync(busy);
         var others = Task.WhenAll(ids.Skip(busy.Length).Select(id => Task.Run(() => Api.Post($"/households/{id}/members", Child("张子涵")))));
 
         // A group gives up on a held row within a quarter of a second and runs its commands alone, freeing its runner:
@@ -187,7 +174,7 @@ public sealed class GroupCommitTests(LedgerFixture fixture) : LedgerTest(fixture
         Assert.All(await others, a => Assert.True(a.Code == 201, a.ToString()));
         Assert.All(waiting, w => Assert.False(w.IsCompleted));
 
-        await hold.RollbackAsync();
+        await hold.DisposeAsync();
         foreach (var landed in await Task.WhenAll(waiting))
         {
             Assert.True(landed.Code == 201, landed.ToString());
@@ -201,28 +188,18 @@ public sealed class GroupCommitTests(LedgerFixture fixture) : LedgerTest(fixture
         var ids = await OpenHouseholdsAsync(Commits.Groups + 1);
         var busy = ids.Take(Commits.Groups).ToArray();
         var abandoned = ids[^1];
-        await using var holder = new NpgsqlConnection(Fixture.ConnectionString);
-        await holder.OpenAsync();
-        await using var hold = await holder.BeginTransactionAsync();
-        await using (var lockRows = new NpgsqlCommand("select count(*) from (select version from ledger.mt_streams where id = any($1) for update) as held", holder, hold)
-                     { Parameters = { new NpgsqlParameter { Value = busy } } })
-            await lockRows.ExecuteScalarAsync();
-        var waiting = new List<Task<Answer>>();
-        foreach (var id in busy)
-        {
-            waiting.Add(Task.Run(() => Api.Post($"/households/{id}/members", Child("张子涵"))));
-            await Task.Delay(50);
-        }
+        await using var hold = await HoldRowsAsync(busy);
+        var waiting = await OccupyEveryRunnerAsync(busy);
 
         // Every runner waits on a held row (for up to 250 ms): the write queues, and its client gives up first.
-        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(80));
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(60));
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/households/{abandoned}/members")
         {
             Content = JsonContent.Create(Child("张子涵")),
         };
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Fixture.Client.SendAsync(request, giveUp.Token));
 
-        await hold.RollbackAsync();
+        await hold.DisposeAsync();
         Assert.All(await Task.WhenAll(waiting), a => Assert.True(a.Code == 201, a.ToString()));
         await Task.Delay(500);
         Assert.Equal(2, (await Api.Get($"/households/{abandoned}")).Long("version"));
@@ -261,6 +238,38 @@ public sealed class GroupCommitTests(LedgerFixture fixture) : LedgerTest(fixture
         Assert.All(versions, v => Assert.Equal(3, v));
         Assert.Equal(0, commits.CommandsSharingACommit);
         foreach (var id in ids) Assert.Equal(3, (await Api.Get($"/households/{id}")).Long("version"));
+    }
+
+    /// <summary>Holds the households' stream rows from another connection, as a writer elsewhere would, until disposed.</summary>
+    private async Task<NpgsqlConnection> HoldRowsAsync(Guid[] households)
+    {
+        var holder = new NpgsqlConnection(Fixture.ConnectionString);
+        await holder.OpenAsync();
+        // Closing the connection rolls the transaction back and lets the rows go.
+        var holding = await holder.BeginTransactionAsync();
+        await using var lockRows = new NpgsqlCommand(
+            "select count(*) from (select version from ledger.mt_streams where id = any($1) for update) as held", holder, holding)
+        {
+            Parameters = { new NpgsqlParameter { Value = households } },
+        };
+        await lockRows.ExecuteScalarAsync();
+        return holder;
+    }
+
+    /// <summary>
+    /// One write to each held household, one after the other, so that each of the tenant's group runners waits on a
+    /// held row (one group each: the runner was idle when its write came).
+    /// </summary>
+    private async Task<List<Task<Answer>>> OccupyEveryRunnerAsync(Guid[] held)
+    {
+        Assert.Equal(Commits.Groups, held.Length);
+        var waiting = new List<Task<Answer>>();
+        foreach (var id in held)
+        {
+            waiting.Add(Task.Run(() => Api.Post($"/households/{id}/members", Child("张子涵"))));
+            await Task.Delay(50);
+        }
+        return waiting;
     }
 
     private HouseholdCommits CommitsWith(string groupSize, string groups)
