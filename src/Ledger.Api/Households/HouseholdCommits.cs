@@ -9,12 +9,13 @@ namespace Ledger.Api.Households;
 
 /// <summary>
 /// Commits the writes to different households that arrive together in one transaction (group commit, decision 0016):
-/// BEGIN, COMMIT and the audit rows' insert are paid once per group and the reads ride in one batch, which is what
-/// brings PostgreSQL's cost per command down to a third. A write arriving while the node's groups are all in flight
-/// waits for the next group; at low load each write is a group of one, with no timer and no added latency.
-/// Each command is decided alone and answered alone: a refusal appends nothing and leaves its neighbours untouched;
-/// a group that fails as a whole (a deadlock, a lock timeout, a unique key) sends every command back to be run alone,
-/// on the one-command path, so the answer each client gets is its own.
+/// BEGIN, COMMIT and the audit rows' insert are paid once per group and the reads ride in one batch, which halves
+/// PostgreSQL's CPU per command (docs/performance.md, "Group commit, built"). A write arriving while the node's groups
+/// are all in flight waits for the next group; at low load each write is a group of one, with no timer and no added
+/// latency. Each command is decided alone and answered alone: a refusal appends nothing and leaves its neighbours
+/// untouched; a group PostgreSQL refuses as a whole (a deadlock, a lock timeout, a unique key) sends every command
+/// back to be run alone, on the one-command path, so the answer each client gets is its own; a group whose commit's
+/// outcome is unknown fails every command rather than risk appending it twice.
 /// </summary>
 public sealed class HouseholdCommits
 {
