@@ -105,4 +105,29 @@ public sealed class RequestEdgeTests(KestrelLedgerFixture fixture) : IClassFixtu
         Assert.Contains("HTTP/1.1 200", answers);
         Assert.Contains("张伟 %00 ?", answers);
     }
+    [Fact]
+    public async Task A_body_larger_than_the_filters_buffer_and_headers_split_across_packets_pass_whole()
+    {
+        using var tcp = new System.Net.Sockets.TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(Ledger.Address.Host, Ledger.Address.Port);
+        await using var stream = tcp.GetStream();
+        // Padding past the request filter's 64 KiB before it waits for Kestrel to read (a pipe's pause threshold).
+        var body = System.Text.Encoding.UTF8.GetBytes("""{ "holder": { "name": "李娜", "dateOfBirth": "1990-02-01" }, "openedOn": "2025-01-01" }""" + new string(' ', 150_000));
+        var auth = $"Authorization: {Ledger.Client.DefaultRequestHeaders.Authorization}\r\n";
+        var head = System.Text.Encoding.UTF8.GetBytes($"POST /households HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        var second = System.Text.Encoding.UTF8.GetBytes($"GET /households?name=李娜 HTTP/1.1\r\nHost: x\r\n{auth}Connection: close\r\n\r\n");
+        foreach (var piece in head.Chunk(7))
+        {
+            await stream.WriteAsync(piece);
+            await stream.FlushAsync();
+        }
+        await stream.WriteAsync((byte[])[.. body, .. second]);
+        using var received = new MemoryStream();
+        await stream.CopyToAsync(received).WaitAsync(TimeSpan.FromSeconds(30));
+        var answers = System.Text.Encoding.UTF8.GetString(received.ToArray());
+
+        Assert.StartsWith("HTTP/1.1 201", answers);
+        Assert.Contains("HTTP/1.1 200", answers);
+        Assert.Contains("李娜", answers[answers.IndexOf("HTTP/1.1 200", StringComparison.Ordinal)..]);
+    }
 }
