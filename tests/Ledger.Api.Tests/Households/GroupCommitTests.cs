@@ -206,6 +206,69 @@ public sealed class GroupCommitTests(LedgerFixture fixture) : LedgerTest(fixture
         Assert.Equal(1, await CountAsync("select count(*) from ledger.mt_doc_personkey where data ->> 'householdId' = $1", abandoned.ToString()));
     }
 
+    [Fact]
+    public async Task A_group_whose_connection_is_lost_while_it_commits_answers_503_and_runs_none_of_its_writes_again()
+    {
+        var ids = await OpenHouseholdsAsync(Households);
+        var name = $"cut_commit_{Guid.NewGuid():N}";
+        // At COMMIT, a transaction that holds two or more of these households' joins waits, and the test ends its backend
+        // there, as a connection lost half way through a commit would: the client cannot know whether it committed.
+        await ExecuteAsync($$"""
+            create function ledger.{{name}}() returns trigger language plpgsql as $body$
+            declare joins int;
+            begin
+              if new.stream_id = any('{{{string.Join(',', ids)}}}'::uuid[]) and new.version > 2 then
+                -- Counted in the transaction (a setting local to it): the second of these joins it commits waits.
+                joins := coalesce(nullif(current_setting('ledger_test.joins', true), ''), '0')::int + 1;
+                perform set_config('ledger_test.joins', joins::text, true);
+                if joins = 2 then perform pg_sleep(20); end if;
+              end if;
+              return null;
+            end $body$;
+            create constraint trigger {{name}} after insert on ledger.mt_events deferrable initially deferred
+              for each row execute function ledger.{{name}}();
+            """);
+        try
+        {
+            using var done = new CancellationTokenSource();
+            var cutting = CutCommitsAsync(done.Token);
+            var answers = await Task.WhenAll(ids.Select((id, i) => Task.Run(() => Api.Post($"/households/{id}/members", Child($"孩子{i}")))));
+            await done.CancelAsync();
+            var cut = await cutting;
+
+            Console.WriteLine(string.Join("\n", answers.Select(a => a.Code + " " + a.Raw)));
+            Assert.True(cut > 0, "no commit was cut off");
+            Assert.All(answers, a => Assert.True(a.Code == 201 || (a.Code == 503 && a.ProblemCode == "DatabaseUnavailable"), a.ToString()));
+            // Fewer commits cut than writes refused: the refused writes had shared commits. Run again alone, they would
+            // have committed (a transaction of one join does not wait) and answered 201: at most one would be refused.
+            var refused = answers.Count(a => a.Code == 503);
+            Assert.True(refused >= 2 && cut < refused, $"{refused} writes refused, {cut} commits cut");
+            for (var i = 0; i < Households; i++)
+                Assert.Equal(answers[i].Code == 201 ? 3 : 2, (await Api.Get($"/households/{ids[i]}")).Long("version"));
+        }
+        finally
+        {
+            await ExecuteAsync($"drop trigger {name} on ledger.mt_events; drop function ledger.{name}();");
+        }
+    }
+
+    /// <summary>Ends every backend waiting inside a COMMIT (the trigger above) until cancelled; how many it ended.</summary>
+    private async Task<int> CutCommitsAsync(CancellationToken done)
+    {
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var cut = new NpgsqlCommand(
+            "select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity " +
+            "where wait_event = 'PgSleep' and state = 'active' and query ilike 'commit%' and pid <> pg_backend_pid()", connection);
+        var ended = 0;
+        while (!done.IsCancellationRequested)
+        {
+            ended += (int)(long)(await cut.ExecuteScalarAsync())!;
+            try { await Task.Delay(20, done); } catch (OperationCanceledException) { }
+        }
+        return ended;
+    }
+
     [Theory]
     [InlineData("0", "2")]
     [InlineData("16", "0")]
@@ -281,6 +344,14 @@ public sealed class GroupCommitTests(LedgerFixture fixture) : LedgerTest(fixture
         return new HouseholdCommits(services.GetRequiredService<Marten.IDocumentStore>(), services.GetRequiredService<Ledger.Api.Hosting.BusinessCalendar>(),
             configuration, services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<HouseholdCommits>.Instance);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private async Task<long> CountAsync(string sql, object parameter)
