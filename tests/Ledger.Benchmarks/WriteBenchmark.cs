@@ -44,6 +44,13 @@ internal static class WriteBenchmark
         /// </summary>
         public int GroupCommit { get; init; }
 
+        /// <summary>
+        /// <c>--durable</c>: the cluster runs as a primary in production does, every commit flushed to disk before it
+        /// is answered (fsync, synchronous_commit and full_page_writes on); by default the throwaway cluster skips the
+        /// flush, which measures CPU and leaves out the one cost a group commit shares most.
+        /// </summary>
+        public bool Durable { get; init; }
+
         public int FirstWarmupSeconds => Smoke ? 1 : 10;
 
         public static Options Parse(string[] args)
@@ -68,7 +75,8 @@ internal static class WriteBenchmark
                     "--ledger-env" => options with { Compare = options.Compare.WithSetting(i + 1 < args.Length ? args[++i] : "") },
                     "--ledger-build" => options with { Compare = options.Compare.WithBuild(i + 1 < args.Length ? args[++i] : "") },
                     "--group-commit" => options with { GroupCommit = Next() },
-                    _ => throw new ArgumentException($"Unknown option {args[i]}. writes [--smoke] [--clients 16] [--seconds 20] [--warmup 3] [--rounds 2] [--count 800] [--idle 10] [--ledger-env NAME=VALUE]... [--ledger-build FOLDER] [--group-commit N]"),
+                    "--durable" => options with { Durable = true },
+                    _ => throw new ArgumentException($"Unknown option {args[i]}. writes [--smoke] [--clients 16] [--seconds 20] [--warmup 3] [--rounds 2] [--count 800] [--idle 10] [--ledger-env NAME=VALUE]... [--ledger-build FOLDER] [--group-commit N] [--durable]"),
                 };
             }
             return options;
@@ -88,9 +96,12 @@ internal static class WriteBenchmark
         Console.WriteLine($"Write benchmark: {o.Clients} clients, {o.Seconds} s runs after {o.WarmupSeconds} s warm-up, {o.Rounds} round(s); " +
                           $"{Environment.ProcessorCount} cores; load average {Meters.LoadAverage()}");
         // Two ledgers' pools (50 each) do not fit in the default 100 connections.
-        await using var cluster = await MeasuredCluster.StartAsync(o.Compare.Any ? new Dictionary<string, string> { ["max_connections"] = "250" } : null);
+        var settings = new Dictionary<string, string>();
+        if (o.Compare.Any) settings["max_connections"] = "250";
+        if (o.Durable) (settings["fsync"], settings["synchronous_commit"], settings["full_page_writes"]) = ("on", "on", "on");
+        await using var cluster = await MeasuredCluster.StartAsync(settings);
         var (bin, postgres, admin, proxy, meters) = (cluster.Bin, cluster.Postgres, cluster.Admin, cluster.Proxy, cluster.Meters);
-        Console.WriteLine($"PostgreSQL {await Scalar(admin, "show server_version")} on 127.0.0.1:{postgres.Port} (fsync off), bin {bin}; ledger " +
+        Console.WriteLine($"PostgreSQL {await Scalar(admin, "show server_version")} on 127.0.0.1:{postgres.Port} (fsync {await Scalar(admin, "show fsync")}, synchronous_commit {await Scalar(admin, "show synchronous_commit")}), bin {bin}; ledger " +
                           typeof(LedgerSetup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
 
         var pgbench = new Pgbench(postgres, bin);
