@@ -30,7 +30,7 @@ public static class LedgerSetup
         services.AddSingleton<BusinessCalendar>();
         services.AddSingleton(sp => sp.GetRequiredService<LedgerDatabase>().CreateDataSource());
         services.AddSingleton<HouseholdNumbers>();
-        services.AddSingleton<Ledger.Api.Households.HouseholdCommits>();
+        services.AddSingleton<HouseholdCommits>();
         services.AddSingleton<Ledger.Api.Audit.AuditVerifier>();
         services.AddSingleton<Ledger.Api.Audit.AuditExporter>();
 

@@ -206,12 +206,7 @@ public sealed class HouseholdCommits
 
     private async Task<WriteAnswer> DecideAsync(IDocumentSession session, PendingWrite write, IEventStream<Household> stream, IReadOnlyList<PersonKey> keysCreated)
     {
-        // Marten registers an empty stream for an id it did not find; with no events it writes nothing.
-        if (stream.Aggregate is null) throw HouseholdDecider.UnknownHousehold();
-        var (state, keys) = await PersonalDataVault.RevealWithKeysAsync(session, stream.Aggregate, keysCreated, _stopping);
-        var events = HouseholdDecider.Decide(write.Command, state, _calendar.Today);
-        // From here the command's changes are in the session: a refusal past this point fails the group.
-        var decision = HouseholdWriter.Append(session, _calendar, stream, state, keys, write.Command, write.Context, events);
+        var decision = await HouseholdWriter.DecideOnAsync(session, _calendar, stream, keysCreated, write.Command, write.Context, _stopping);
         return HouseholdWriter.Remember(session, _calendar, write.Context, write.Answer(decision));
     }
 

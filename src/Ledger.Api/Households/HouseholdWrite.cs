@@ -132,18 +132,28 @@ public static class HouseholdWriter
         var fetching = context.ExpectedVersion is { } expected
             ? batch.Events.FetchForWriting<Household>(householdId, expected)
             : batch.Events.FetchForExclusiveWriting<Household>(householdId);
-        var keysCreatedHere = PersonalDataVault.KeysForWriting(batch, session, householdId, command.Newcomers, calendar.Now);
+        var keysCreatedHere = PersonalDataVault.KeysForWriting(batch, session, householdId,
+            PersonalDataVault.NewKeys(householdId, command.Newcomers, calendar.Now));
         await batch.Execute(ct);
-        var stream = await fetching;
-        if (stream.Aggregate is null) throw HouseholdDecider.UnknownHousehold();
+        return await DecideOnAsync(session, calendar, await fetching, await keysCreatedHere, command, context, ct);
+    }
 
+    /// <summary>
+    /// The command decided on its fetched household and appended; the one-command path and a group commit share it. A
+    /// refusal is thrown before anything of the command is in the session.
+    /// </summary>
+    internal static async Task<Decision> DecideOnAsync(IDocumentSession session, BusinessCalendar calendar, IEventStream<Household> stream,
+        IReadOnlyList<PersonKey> keysCreatedHere, IHouseholdCommand command, WriteContext context, CancellationToken ct)
+    {
+        // Marten registers an empty stream for an id it did not find; with no events it writes nothing.
+        if (stream.Aggregate is null) throw HouseholdDecider.UnknownHousehold();
         // The domain decides on plaintext; the event store only ever receives encrypted personal data.
-        var (state, keys) = await PersonalDataVault.RevealWithKeysAsync(session, stream.Aggregate, await keysCreatedHere, ct);
+        var (state, keys) = await PersonalDataVault.RevealWithKeysAsync(session, stream.Aggregate, keysCreatedHere, ct);
         return Append(session, calendar, stream, state, keys, command, context, HouseholdDecider.Decide(command, state, calendar.Today));
     }
 
     /// <summary>What a command decided, appended to its fetched household: encrypted, stamped, the shredded keys deleted.</summary>
-    internal static Decision Append(IDocumentSession session, BusinessCalendar calendar, IEventStream<Household> stream, Household state,
+    private static Decision Append(IDocumentSession session, BusinessCalendar calendar, IEventStream<Household> stream, Household state,
         IReadOnlyDictionary<Guid, byte[]> keys, IHouseholdCommand command, WriteContext context, IReadOnlyList<object> events)
     {
         stream.AppendMany(PersonalDataVault.Protect(session, stream.Id, events, calendar.Now, keys));

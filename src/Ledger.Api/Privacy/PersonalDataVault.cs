@@ -78,18 +78,10 @@ public static class PersonalDataVault
         batch.Query<PersonKey>().Where(k => k.HouseholdId == householdId).ToList();
 
     /// <summary>
-    /// <see cref="KeysCreatedIn"/> for a write, with the keys of the <paramref name="newcomers"/> the command brings made
-    /// by the same statement, so a join costs no statement of its own for its member's key. A refused command rolls the
-    /// new keys back with its transaction.
-    /// </summary>
-    public static Task<IReadOnlyList<PersonKey>> KeysForWriting(
-        Marten.Services.BatchQuerying.IBatchedQuery batch, IQuerySession session, Guid householdId, IReadOnlyList<Guid> newcomers, Instant now) =>
-        KeysForWriting(batch, session, householdId, NewKeys(householdId, newcomers, now));
-
-    /// <summary>
-    /// <see cref="KeysForWriting(Marten.Services.BatchQuerying.IBatchedQuery, IQuerySession, Guid, IReadOnlyList{Guid}, Instant)"/>
-    /// with the new keys made by the caller, which needs them to undo the insert when its transaction commits other
-    /// commands but not this one (a group commit: <see cref="MadeBy"/>).
+    /// <see cref="KeysCreatedIn"/> for a write, with the keys <paramref name="made"/> for the newcomers the command brings
+    /// (<see cref="NewKeys"/>) inserted by the same statement, so a join costs no statement of its own for its member's
+    /// key. A refused command rolls the new keys back with its transaction; a group commit that commits other commands
+    /// but not this one deletes them (<see cref="MadeBy"/>, <see cref="Unmake"/>).
     /// </summary>
     public static Task<IReadOnlyList<PersonKey>> KeysForWriting(
         Marten.Services.BatchQuerying.IBatchedQuery batch, IQuerySession session, Guid householdId, IReadOnlyList<PersonKey> made)
@@ -106,8 +98,8 @@ public static class PersonalDataVault
         newcomers.Count == 0 ? [] : newcomers.Select(id => new PersonKey(id, householdId, RandomNumberGenerator.GetBytes(32), now)).ToList();
 
     /// <summary>
-    /// The keys of <paramref name="made"/> that <see cref="KeysForWriting(Marten.Services.BatchQuerying.IBatchedQuery, IQuerySession, Guid, IReadOnlyList{PersonKey})"/>
-    /// inserted: a key that was there already came back with its own bytes, or not at all, and must never be deleted.
+    /// The keys of <paramref name="made"/> that <see cref="KeysForWriting"/> inserted: a key that was there already came
+    /// back with its own bytes, or not at all, and must never be deleted.
     /// </summary>
     public static IEnumerable<PersonKey> MadeBy(IReadOnlyList<PersonKey> made, IReadOnlyList<PersonKey> returned) =>
         made.Where(m => returned.Any(r => r.Id == m.Id && r.Key.AsSpan().SequenceEqual(m.Key)));
