@@ -16,14 +16,23 @@ namespace Ledger.Benchmarks.Reads;
 /// </summary>
 internal sealed class LeanHttp : IDisposable
 {
+
     private readonly IPEndPoint _server;
     private readonly string _headers;
     private readonly ConcurrentStack<Connection> _idle = new();
     private readonly List<Connection> _all = [];
     private volatile bool _disposed;
 
-    public LeanHttp(Uri baseAddress, string bearerToken)
+    public TimeSpan AnswerTimeout { get; }
+
+    /// <param name="answerTimeout">
+    /// How long a request may wait for its answer (default 30 s) before it counts as failed and its connection is
+    /// dropped. Without it a server that stopped answering (a thread-pool starvation, docs/performance.md) held a run,
+    /// and the benchmark, for ever; with it the run ends with its failures counted.
+    /// </param>
+    public LeanHttp(Uri baseAddress, string bearerToken, TimeSpan? answerTimeout = null)
     {
+        AnswerTimeout = answerTimeout ?? TimeSpan.FromSeconds(30);
         _server = new IPEndPoint(IPAddress.Parse(baseAddress.Host), baseAddress.Port);
         _headers = $"HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nAuthorization: Bearer {bearerToken}\r\nAccept: application/json\r\n";
     }
@@ -63,12 +72,18 @@ internal sealed class LeanHttp : IDisposable
         private readonly LeanHttp _owner;
         private readonly Socket _socket;
         private TaskCompletionSource<int>? _pending;
+        private long _sentAt;
         private volatile bool _closed;
 
         public Connection(LeanHttp owner)
         {
             _owner = owner;
-            _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+            {
+                NoDelay = true,
+                // The kernel's timeout on each wait (SO_RCVTIMEO): the receiving thread checks whether a request is late.
+                ReceiveTimeout = (int)Math.Max(1, owner.AnswerTimeout.TotalMilliseconds / 4),
+            };
             _socket.Connect(owner._server);
             new Thread(Receive) { IsBackground = true, Name = "lean-http receive" }.Start();
         }
@@ -80,6 +95,7 @@ internal sealed class LeanHttp : IDisposable
         {
             // Completed on the receiving thread, where the caller's continuation (timing the request) then runs.
             var pending = new TaskCompletionSource<int>();
+            Volatile.Write(ref _sentAt, Environment.TickCount64);
             Interlocked.Exchange(ref _pending, pending);
             // Closed after it was taken: the receiving thread may have ended before it could see this request.
             if (_closed)
@@ -113,7 +129,18 @@ internal sealed class LeanHttp : IDisposable
             {
                 while (!_owner._disposed)
                 {
-                    var read = _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None);
+                    int read;
+                    try
+                    {
+                        read = _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None);
+                    }
+                    catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
+                    {
+                        // Idle, or an answer still within its time: wait on. A late answer fails its request below.
+                        if (Volatile.Read(ref _pending) is null || Environment.TickCount64 - Volatile.Read(ref _sentAt) < _owner.AnswerTimeout.TotalMilliseconds)
+                            continue;
+                        break;
+                    }
                     if (read == 0) break;
                     filled += read;
                     int consumed;

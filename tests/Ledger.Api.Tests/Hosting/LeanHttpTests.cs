@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Ledger.Benchmarks.Reads;
+
+namespace Ledger.Api.Tests.Hosting;
+
+/// <summary>
+/// The benchmarks' HTTP client against a socket that answers when the test says: a server that stops answering must end
+/// a benchmark run with failures counted, not hold it for ever (it did, on 2026-12-04, docs/performance.md), and a slow
+/// answer or an idle connection must not be taken for a dead one.
+/// </summary>
+public sealed class LeanHttpTests
+{
+    private const string Ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
+
+    [Fact]
+    public async Task A_request_the_server_never_answers_fails_after_the_answer_timeout()
+    {
+        using var server = new Server(answerAfter: null);
+        using var client = new LeanHttp(server.Address, "token", TimeSpan.FromSeconds(1));
+
+        var clock = Stopwatch.StartNew();
+        var answered = await client.GetAsync("/health/live").WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(answered);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task An_answer_slower_than_the_kernels_wait_but_within_the_timeout_is_taken_and_an_idle_connection_stays()
+    {
+        using var server = new Server(answerAfter: TimeSpan.FromMilliseconds(700));
+        using var client = new LeanHttp(server.Address, "token", TimeSpan.FromSeconds(2));
+
+        Assert.True(await client.GetAsync("/first").WaitAsync(TimeSpan.FromSeconds(10)));
+        // Idle for longer than the answer timeout: the connection waits on, and carries the next request.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.True(await client.GetAsync("/second").WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, server.Connections);
+    }
+
+    /// <summary>Accepts connections and answers each request head after <c>answerAfter</c>, or never when it is null.</summary>
+    private sealed class Server : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly TimeSpan? _answerAfter;
+        private readonly CancellationTokenSource _stop = new();
+        private int _connections;
+
+        public Server(TimeSpan? answerAfter)
+        {
+            _answerAfter = answerAfter;
+            _listener.Start();
+            _ = AcceptAsync();
+        }
+
+        public Uri Address => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+
+        public int Connections => Volatile.Read(ref _connections);
+
+        private async Task AcceptAsync()
+        {
+            try
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var socket = await _listener.AcceptSocketAsync(_stop.Token);
+                    Interlocked.Increment(ref _connections);
+                    _ = ServeAsync(socket);
+                }
+            }
+            catch (OperationCanceledException) { }
+            catch (SocketException) { }
+        }
+
+        private async Task ServeAsync(Socket socket)
+        {
+            using var _ = socket;
+            var buffer = new byte[4096];
+            var seen = new StringBuilder();
+            try
+            {
+                while (await socket.ReceiveAsync(buffer, _stop.Token) is var read and > 0)
+                {
+                    seen.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                    while (seen.ToString().IndexOf("\r\n\r\n", StringComparison.Ordinal) is var end and >= 0)
+                    {
+                        seen.Remove(0, end + 4);
+                        if (_answerAfter is not { } delay) continue;
+                        await Task.Delay(delay, _stop.Token);
+                        await socket.SendAsync(Encoding.ASCII.GetBytes(Ok), _stop.Token);
+                    }
+                }
+            }
+            catch (OperationCanceledException) { }
+            catch (SocketException) { }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+        }
+    }
+}
