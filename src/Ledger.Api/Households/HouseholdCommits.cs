@@ -23,7 +23,15 @@ public sealed class HouseholdCommits
     private readonly BusinessCalendar _calendar;
     private readonly ILogger<HouseholdCommits> _log;
     private readonly CancellationToken _stopping;
-    private readonly ConcurrentDictionary<string, Lazy<ChannelWriter<PendingWrite>>> _lanes = new();
+    private readonly ConcurrentDictionary<string, Lazy<Lane>> _lanes = new();
+    private readonly Timer _retiring;
+
+    /// <summary>
+    /// A tenant's lane that carried no group for this long is retired: its runners end and its queue goes, so a node
+    /// serving tenants that come and go (a migration, an insurer that left) keeps only the lanes in use. The tenant's
+    /// next write starts a new lane.
+    /// </summary>
+    public static readonly TimeSpan IdleLaneLifetime = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// How long a group waits for a household row or an idempotency key another transaction holds before its commands
@@ -43,6 +51,30 @@ public sealed class HouseholdCommits
         Groups = configuration.GetValue("Ledger:Writes:Groups", 2);
         if (GroupSize < 1 || Groups < 1)
             throw new InvalidOperationException("Ledger:Writes:GroupSize and Ledger:Writes:Groups must be at least 1.");
+        _retiring = new Timer(static c => ((HouseholdCommits)c!).RetireIdleLanes(IdleLaneLifetime), this, IdleLaneLifetime, IdleLaneLifetime);
+        _stopping.UnsafeRegister(static t => ((Timer)t!).Dispose(), _retiring);
+    }
+
+    /// <summary>The tenants with a lane on this node.</summary>
+    public IReadOnlyCollection<string> TenantsWithALane => _lanes.Keys.ToList();
+
+    /// <summary>
+    /// Retires every lane that carried no group for <paramref name="idleFor"/> (<see cref="IdleLaneLifetime"/> on a
+    /// timer): it leaves the tenants' map first, so a new write starts a new lane, then its queue is closed; a write that
+    /// took the old lane a moment before runs alone, and what was queued by then is still committed by its runners.
+    /// </summary>
+    public int RetireIdleLanes(TimeSpan idleFor)
+    {
+        var retired = 0;
+        foreach (var entry in _lanes)
+        {
+            if (!entry.Value.IsValueCreated) continue;
+            var lane = entry.Value.Value;
+            if (Environment.TickCount64 - Volatile.Read(ref lane.LastGroupAt) < idleFor.TotalMilliseconds || !_lanes.TryRemove(entry)) continue;
+            lane.Close();
+            retired++;
+        }
+        return retired;
     }
 
     /// <summary>At most this many commands in one transaction; 1 turns group commit off.</summary>
@@ -70,7 +102,7 @@ public sealed class HouseholdCommits
         {
             var pending = new PendingWrite(write.HouseholdId, write.Command, write.Context, answer);
             // A lane refuses new writes when it is full or the host is stopping: they run alone rather than wait.
-            if (Lane(session.TenantId).TryWrite(pending))
+            if (LaneOf(session.TenantId).Queue.Writer.TryWrite(pending))
             {
                 // A client that gives up (an aborted request, the edge's timeout) withdraws its write: a group that has
                 // not yet decided it leaves it out, as a cancelled command alone would have rolled back.
@@ -82,23 +114,43 @@ public sealed class HouseholdCommits
     }
 
     // Lazy: GetOrAdd may run a factory twice under contention, and a lane's runners must start once.
-    private ChannelWriter<PendingWrite> Lane(string tenant) => _lanes.GetOrAdd(tenant, t => new Lazy<ChannelWriter<PendingWrite>>(() =>
+    private Lane LaneOf(string tenant) => _lanes.GetOrAdd(tenant, t => new Lazy<Lane>(() =>
     {
         // Bounded so that an overloaded node answers from the one-command path instead of queueing without end.
-        var channel = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(GroupSize * Groups * 8) { SingleReader = false });
-        _stopping.UnsafeRegister(static c => ((Channel<PendingWrite>)c!).Writer.TryComplete(), channel);
+        var lane = new Lane(Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(GroupSize * Groups * 8) { SingleReader = false }));
+        lane.Stopping = _stopping.UnsafeRegister(static l => ((Lane)l!).Close(), lane);
         // The runners outlive the request that happened to start them: none of its activity, culture or scope flows.
         using (ExecutionContext.SuppressFlow())
-            for (var i = 0; i < Groups; i++) _ = Task.Run(() => RunAsync(t, channel.Reader));
-        return channel.Writer;
+            for (var i = 0; i < Groups; i++) _ = Task.Run(() => RunAsync(t, lane));
+        return lane;
     })).Value;
 
-    private async Task RunAsync(string tenant, ChannelReader<PendingWrite> queue)
+    /// <summary>A tenant's queue of writes and when one of its runners last took a group from it.</summary>
+    private sealed class Lane(Channel<PendingWrite> queue)
     {
+        public Channel<PendingWrite> Queue { get; } = queue;
+
+        public long LastGroupAt = Environment.TickCount64;
+
+        public CancellationTokenRegistration Stopping { get; set; }
+
+        /// <summary>No write joins it from now on; its runners commit what it holds, then end.</summary>
+        public void Close()
+        {
+            Queue.Writer.TryComplete();
+            // Unregister, not Dispose: this also runs as the registration's own callback, which Dispose would wait for.
+            Stopping.Unregister();
+        }
+    }
+
+    private async Task RunAsync(string tenant, Lane lane)
+    {
+        var queue = lane.Queue.Reader;
         var group = new List<PendingWrite>(GroupSize);
         var households = new HashSet<Guid>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        // Ends when the host stops and the lane is empty; what is queued by then runs alone, in its own handler.
+        // Ends once the lane is closed (the host stopping, or the lane retired) and empty; when the host stops, what is
+        // still queued runs alone, in its own handler.
         while (await queue.WaitToReadAsync())
         {
             group.Clear();
@@ -115,6 +167,7 @@ public sealed class HouseholdCommits
                 else
                     group.Add(write);
             }
+            Volatile.Write(ref lane.LastGroupAt, Environment.TickCount64);
             if (group.Count > 0) await CommitAsync(tenant, group);
         }
     }

@@ -303,6 +303,42 @@ public sealed class GroupCommitTests(LedgerFixture fixture) : LedgerTest(fixture
         foreach (var id in ids) Assert.Equal(3, (await Api.Get($"/households/{id}")).Long("version"));
     }
 
+    [Fact]
+    public async Task A_lane_left_idle_is_retired_and_the_tenants_next_writes_start_a_new_one()
+    {
+        var commits = CommitsWith("16", "2");
+        var ids = await OpenHouseholdsAsync(8);
+
+        Assert.All(await JoinEachAsync(commits, ids[..4]), v => Assert.Equal(3, v));
+        Assert.Equal([Ledger.Api.Security.Tenancy.Default], commits.TenantsWithALane);
+        Assert.Equal(0, commits.RetireIdleLanes(TimeSpan.FromHours(1)));
+
+        Assert.Equal(1, commits.RetireIdleLanes(TimeSpan.Zero));
+        Assert.Empty(commits.TenantsWithALane);
+
+        Assert.All(await JoinEachAsync(commits, ids[4..]), v => Assert.Equal(3, v));
+        Assert.Equal([Ledger.Api.Security.Tenancy.Default], commits.TenantsWithALane);
+        foreach (var id in ids) Assert.Equal(3, (await Api.Get($"/households/{id}")).Long("version"));
+    }
+
+    /// <summary>A child joins each household through <paramref name="commits"/>, all at once; the versions they reached.</summary>
+    private async Task<long[]> JoinEachAsync(HouseholdCommits commits, Guid[] ids)
+    {
+        var store = Fixture.Host.Services.GetRequiredService<Marten.IDocumentStore>();
+        return await Task.WhenAll(ids.Select(id => Task.Run(async () =>
+        {
+            await using var session = store.LightweightSession(Ledger.Api.Security.Tenancy.Default);
+            var write = new HouseholdWrite<Ledger.Domain.Households.JoinMember>(id,
+                new(Name: "张子涵", DateOfBirth: new(2015, 6, 18), Relationship: Ledger.Domain.Households.Relationship.Child, EffectiveDate: new(2025, 1, 1))
+                    { PersonId = Guid.NewGuid() },
+                new WriteContext("test.user", null, "corr", "cause"));
+            var answer = await commits.WriteAsync(session, write, CancellationToken.None, decided => WriteAnswer.Ok(new { }, decided));
+            // A write its group sent back ran alone, in this session (which Wolverine's middleware commits in the host).
+            await session.SaveChangesAsync();
+            return answer.Version;
+        })));
+    }
+
     /// <summary>Holds the households' stream rows from another connection, as a writer elsewhere would, until disposed.</summary>
     private async Task<NpgsqlConnection> HoldRowsAsync(Guid[] households)
     {
