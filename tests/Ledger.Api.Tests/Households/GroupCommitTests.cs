@@ -288,11 +288,7 @@ public sealed class GroupCommitTests(LedgerFixture fixture) : LedgerTest(fixture
         var versions = await Task.WhenAll(ids.Select(id => Task.Run(async () =>
         {
             await using var session = store.LightweightSession(Ledger.Api.Security.Tenancy.Default);
-            var write = new HouseholdWrite<Ledger.Domain.Households.JoinMember>(id,
-                new(Name: "张子涵", DateOfBirth: new(2015, 6, 18), Relationship: Ledger.Domain.Households.Relationship.Child, EffectiveDate: new(2025, 1, 1))
-                    { PersonId = Guid.NewGuid() },
-                new WriteContext("test.user", null, "corr", "cause"));
-            var answer = await commits.WriteAsync(session, write, CancellationToken.None, decided => WriteAnswer.Ok(new { }, decided));
+            var answer = await commits.WriteAsync(session, ChildJoins(id), CancellationToken.None, decided => WriteAnswer.Ok(new { }, decided));
             Assert.NotEmpty(session.PendingChanges.Streams());
             await session.SaveChangesAsync();
             return answer.Version;
@@ -328,16 +324,18 @@ public sealed class GroupCommitTests(LedgerFixture fixture) : LedgerTest(fixture
         return await Task.WhenAll(ids.Select(id => Task.Run(async () =>
         {
             await using var session = store.LightweightSession(Ledger.Api.Security.Tenancy.Default);
-            var write = new HouseholdWrite<Ledger.Domain.Households.JoinMember>(id,
-                new(Name: "张子涵", DateOfBirth: new(2015, 6, 18), Relationship: Ledger.Domain.Households.Relationship.Child, EffectiveDate: new(2025, 1, 1))
-                    { PersonId = Guid.NewGuid() },
-                new WriteContext("test.user", null, "corr", "cause"));
-            var answer = await commits.WriteAsync(session, write, CancellationToken.None, decided => WriteAnswer.Ok(new { }, decided));
+            var answer = await commits.WriteAsync(session, ChildJoins(id), CancellationToken.None, decided => WriteAnswer.Ok(new { }, decided));
             // A write its group sent back ran alone, in this session (which Wolverine's middleware commits in the host).
             await session.SaveChangesAsync();
             return answer.Version;
         })));
     }
+
+    /// <summary>A child joining <paramref name="household"/>, as the endpoint hands it to <see cref="HouseholdCommits"/>.</summary>
+    private static HouseholdWrite<Ledger.Domain.Households.JoinMember> ChildJoins(Guid household) => new(household,
+        new(Name: "张子涵", DateOfBirth: new(2015, 6, 18), Relationship: Ledger.Domain.Households.Relationship.Child, EffectiveDate: new(2025, 1, 1))
+            { PersonId = Guid.NewGuid() },
+        new WriteContext("test.user", null, "corr", "cause"));
 
     /// <summary>Holds the households' stream rows from another connection, as a writer elsewhere would, until disposed.</summary>
     private async Task<NpgsqlConnection> HoldRowsAsync(Guid[] households)
