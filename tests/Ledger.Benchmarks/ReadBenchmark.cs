@@ -184,9 +184,20 @@ internal static class ReadBenchmark
 
     private static string ComparedLabel(Options o) => o.Compare.Label;
 
-    private static Task<Latencies> LedgerLoadAsync(LeanHttp ledger, Guid[] households, Func<Guid, string> path, int rate, int seconds) =>
-        OpenLoop.RunAsync(rate, TimeSpan.FromSeconds(seconds), MaxInFlight,
-            _ => ledger.GetAsync(path(households[Random.Shared.Next(households.Length)])));
+    private static async Task<Latencies> LedgerLoadAsync(LeanHttp ledger, Guid[] households, Func<Guid, string> path, int rate, int seconds)
+    {
+        // A failed read is told by its status, so that a run with failures says what they were (0: no complete answer).
+        var failed = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        var latencies = await OpenLoop.RunAsync(rate, TimeSpan.FromSeconds(seconds), MaxInFlight, async _ =>
+        {
+            var status = await ledger.GetStatusAsync(path(households[Random.Shared.Next(households.Length)]));
+            if (status != 200) failed.AddOrUpdate(status, 1, (_, n) => n + 1);
+            return status == 200;
+        });
+        if (!failed.IsEmpty)
+            Console.WriteLine($"  failed reads by status: {string.Join(", ", failed.OrderBy(f => f.Key).Select(f => $"{f.Key} × {f.Value}"))}");
+        return latencies;
+    }
 
     private static async Task<Work> IdleAsync(Meters meters, int seconds)
     {

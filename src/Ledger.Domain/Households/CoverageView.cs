@@ -261,7 +261,7 @@ public sealed record StatusPeriod(PolicyStatus Status, LocalDate From, LocalDate
         // The status is evaluated on the days it can change, not on every day of every term (a few hundred µs per
         // policy on each read): PolicyEvaluator.StatusOn compares the date only with these, so between two of them
         // it stays the same. The domain test checks this against a day-by-day evaluation.
-        var days = ChangeDays(p).Where(d => d >= p.FirstTerm.Start && d <= last).Append(p.FirstTerm.Start).Distinct().Order().ToList();
+        var days = ChangeDays(p, p.FirstTerm.Start, last);
         for (var i = 0; i < days.Count; i++)
         {
             var status = p.StatusOn(days[i]);
@@ -272,12 +272,32 @@ public sealed record StatusPeriod(PolicyStatus Status, LocalDate From, LocalDate
         return periods;
     }
 
-    private static IEnumerable<LocalDate> ChangeDays(Policy p) =>
-        p.Terms.SelectMany(t => new[] { t.Start, t.End.PlusDays(1) })
-            .Concat(p.Charges.SelectMany(c => new[] { c.On.PlusDays(1), c.On.PlusDays(PolicyEvaluator.GraceDays + 1) }))
-            .Concat(p.Payments.Concat(p.Credits).Concat(p.Deductions).Select(e => e.On))
-            .Concat(p.Reinstatements)
-            .Concat(p.CancelledAfter is { } cancelled ? [cancelled.PlusDays(1)] : []);
+    /// <summary>
+    /// The days from <paramref name="first"/> to <paramref name="last"/> on which the status can change, in order, each
+    /// once, <paramref name="first"/> among them. Filled by loops into one list (this runs for every policy of every read).
+    /// </summary>
+    private static List<LocalDate> ChangeDays(Policy p, LocalDate first, LocalDate last)
+    {
+        var days = new List<LocalDate>(2 + 2 * (p.Terms.Count + p.Charges.Count) + p.Payments.Count + p.Credits.Count + p.Deductions.Count + p.Reinstatements.Count) { first };
+        void Add(LocalDate day)
+        {
+            if (day > first && day <= last) days.Add(day);
+        }
+        foreach (var term in p.Terms) { Add(term.Start); Add(term.End.PlusDays(1)); }
+        // From the day after a charge falls due it is overdue; the day after its grace ends it suspends the policy.
+        foreach (var charge in p.Charges) { Add(charge.On.PlusDays(1)); Add(charge.On.PlusDays(PolicyEvaluator.GraceDays + 1)); }
+        foreach (var entry in p.Payments) Add(entry.On);
+        foreach (var entry in p.Credits) Add(entry.On);
+        foreach (var entry in p.Deductions) Add(entry.On);
+        foreach (var day in p.Reinstatements) Add(day);
+        if (p.CancelledAfter is { } cancelled) Add(cancelled.PlusDays(1));
+        days.Sort();
+        var distinct = 0;
+        for (var i = 0; i < days.Count; i++)
+            if (distinct == 0 || days[i] != days[distinct - 1]) days[distinct++] = days[i];
+        days.RemoveRange(distinct, days.Count - distinct);
+        return days;
+    }
 }
 
 /// <summary>One person's cover on a policy, on the view's date.</summary>

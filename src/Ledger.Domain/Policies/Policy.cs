@@ -57,6 +57,9 @@ public sealed record Policy
     public ImmutableList<PremiumEntry> Deductions { get; init; } = [];
     public ImmutableList<LocalDate> Reinstatements { get; init; } = [];
 
+    /// <summary>This policy's <see cref="PremiumBook"/>, built on first use (not stored: a private field).</summary>
+    internal PremiumBook.Slot Book;
+
     /// <summary>Every designation of beneficiaries (受益人), oldest first; the latest for a person is in force.</summary>
     public ImmutableList<BeneficiaryDesignated> Designations { get; init; } = [];
     public LocalDate? WithdrawnOn { get; init; }
@@ -72,7 +75,14 @@ public sealed record Policy
     public PolicyTerm LastTerm => Terms[^1];
 
     /// <summary>The term in force on <paramref name="date"/>, if any.</summary>
-    public PolicyTerm? TermOn(LocalDate date) => Terms.LastOrDefault(t => t.Contains(date));
+    public PolicyTerm? TermOn(LocalDate date)
+    {
+        // A loop, not LastOrDefault with a lambda: a view asks this for every day its status can change, and the
+        // lambda's closure was an allocation each time.
+        for (var i = Terms.Count - 1; i >= 0; i--)
+            if (Terms[i].Contains(date)) return Terms[i];
+        return null;
+    }
 
     public Cover? CoverOf(Guid personId) => Insured.LastOrDefault(c => c.PersonId == personId);
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using NodaTime;
 
 namespace Ledger.Domain.Policies;
@@ -59,10 +60,9 @@ public static class PolicyEvaluator
         if (date < policy.FirstTerm.Start) return PolicyStatus.Pending;
         if (policy.CancelledAfter is { } last && date > last) return PolicyStatus.Cancelled;
         if (policy.TermOn(date) is null) return PolicyStatus.Expired;
-        var premium = policy.PremiumOn(date);
-        return premium.SuspendedFrom is not null ? PolicyStatus.Suspended
-            : premium.OverdueSince is not null ? PolicyStatus.InGrace
-            : PolicyStatus.Active;
+        return FirstUnsettled(policy, PremiumBook.Of(policy), date) is not { } unsettled ? PolicyStatus.Active
+            : unsettled.Suspended ? PolicyStatus.Suspended
+            : PolicyStatus.InGrace;
     }
 
     /// <summary>True when the policy gives cover on the date: in force, paid or within grace.</summary>
@@ -78,23 +78,38 @@ public static class PolicyEvaluator
             return new PremiumPosition(-policy.Payments.Where(p => p.On <= date).Sum(p => p.Amount), null, null, null, null);
         var book = PremiumBook.Of(policy);
         var balance = book.Outstanding(date, date);
+        if (FirstUnsettled(policy, book, date) is { } unsettled)
+            return new PremiumPosition(balance, unsettled.Due, unsettled.GraceEnds, unsettled.Suspended ? unsettled.GraceEnds.PlusDays(1) : null,
+                PaidThrough(policy, unsettled.Due));
+        var term = policy.TermOn(date) ?? policy.Terms.LastOrDefault(t => t.Start <= date);
+        return new PremiumPosition(balance, null, null, null, term?.End);
+    }
+
+    /// <summary>
+    /// The oldest charge overdue on <paramref name="date"/> and not settled within its grace, with its grace's last day
+    /// and whether the policy stands suspended for it; null when none is. A value, not a <see cref="PremiumPosition"/>:
+    /// <see cref="StatusOn"/> asks it for every day a view's timeline can change.
+    /// </summary>
+    private static (LocalDate Due, LocalDate GraceEnds, bool Suspended)? FirstUnsettled(Policy policy, PremiumBook book, LocalDate date)
+    {
         // A premium is overdue from the day after it falls due.
         foreach (var due in book.DueDates)
         {
             if (due >= date) break;
             var graceEnds = due.PlusDays(GraceDays);
             if (book.Outstanding(due, LocalDate.Min(date, graceEnds)) <= 0) continue;
-            if (date <= graceEnds)
-                return new PremiumPosition(balance, due, graceEnds, null, PaidThrough(policy, due));
-
-            var suspendedFrom = graceEnds.PlusDays(1);
-            var reinstated = policy.Reinstatements.Where(r => r >= suspendedFrom && r <= date).Order().FirstOrDefault();
-            if (reinstated == default)
-                return new PremiumPosition(balance, due, graceEnds, suspendedFrom, PaidThrough(policy, due));
+            if (date <= graceEnds) return (due, graceEnds, false);
+            if (!ReinstatedBetween(policy, graceEnds.PlusDays(1), date)) return (due, graceEnds, true);
             // Reinstatement required the arrears: later charges are judged on their own due dates.
         }
-        var term = policy.TermOn(date) ?? policy.Terms.LastOrDefault(t => t.Start <= date);
-        return new PremiumPosition(balance, null, null, null, term?.End);
+        return null;
+    }
+
+    private static bool ReinstatedBetween(Policy policy, LocalDate from, LocalDate to)
+    {
+        foreach (var reinstated in policy.Reinstatements)
+            if (reinstated >= from && reinstated <= to) return true;
+        return false;
     }
 
     /// <summary>
@@ -170,13 +185,15 @@ public static class PolicyEvaluator
 /// A policy's charges and settlements (payments, credits, claim deductions) as running totals by date, so "what is
 /// owed for charges due by D1, as paid by D2" is two binary searches instead of four passes over the lists. A view
 /// asks it for every charge on every day the status can change; over a few years of monthly premiums that was most
-/// of a read's CPU. Built once per policy instance: a <see cref="Policy"/> is immutable, and a changed one is a new
-/// instance with a book of its own.
+/// of a read's CPU. Built once per policy instance and kept on it (<see cref="Policy.Book"/>) with the four lists it was
+/// built from: a policy made from another by <c>with</c> copies the slot, and rebuilds the book when one of those lists
+/// is not the same instance (they are immutable, so the same instance is the same entries). Kept on the policy rather
+/// than in a <c>ConditionalWeakTable</c>, as it was until 2026-12-04: that table took a lock and a GC dependent handle
+/// for every policy of every read (two a read, a thousand reads a second), which every collection then had to scan.
 /// </summary>
 internal sealed class PremiumBook
 {
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Policy, PremiumBook> Books = new();
-
+    private readonly ImmutableList<PremiumEntry> _charges, _payments, _credits, _deductions;
     private readonly LocalDate[] _chargeDates;
     private readonly decimal[] _chargedBy;
     private readonly LocalDate[] _settlementDates;
@@ -184,13 +201,38 @@ internal sealed class PremiumBook
 
     private PremiumBook(Policy policy)
     {
+        (_charges, _payments, _credits, _deductions) = (policy.Charges, policy.Payments, policy.Credits, policy.Deductions);
         (_chargeDates, _chargedBy) = RunningTotals(policy.Charges);
         (_settlementDates, _settledBy) = RunningTotals(policy.Payments.Concat(policy.Credits).Concat(policy.Deductions));
         DueDates = _chargeDates.Distinct().ToArray();
         SettlementDates = _settlementDates.Distinct().ToArray();
     }
 
-    public static PremiumBook Of(Policy policy) => Books.GetValue(policy, p => new PremiumBook(p));
+    public static PremiumBook Of(Policy policy)
+    {
+        // Two threads reading one policy may both build it: the same book, and either may stay.
+        if (policy.Book.Built is { } book && book.IsOf(policy)) return book;
+        return policy.Book.Built = new PremiumBook(policy);
+    }
+
+    private bool IsOf(Policy policy) =>
+        ReferenceEquals(_charges, policy.Charges) && ReferenceEquals(_payments, policy.Payments)
+        && ReferenceEquals(_credits, policy.Credits) && ReferenceEquals(_deductions, policy.Deductions);
+
+    /// <summary>
+    /// Where a policy keeps its book: equal to every other slot, so two policies with the same facts stay equal
+    /// (a record compares its fields) whether or not either has built its book yet.
+    /// </summary>
+    internal struct Slot : IEquatable<Slot>
+    {
+        public PremiumBook? Built;
+
+        public readonly bool Equals(Slot other) => true;
+
+        public override readonly bool Equals(object? obj) => obj is Slot;
+
+        public override readonly int GetHashCode() => 0;
+    }
 
     /// <summary>The days charges fall due, in order, each once.</summary>
     public IReadOnlyList<LocalDate> DueDates { get; }

@@ -38,7 +38,10 @@ internal sealed class LeanHttp : IDisposable
     }
 
     /// <summary>Whether <paramref name="path"/> answered 200 with a complete body.</summary>
-    public async Task<bool> GetAsync(string path) => await SendAsync(Encoding.ASCII.GetBytes($"GET {path} {_headers}\r\n")) == 200;
+    public async Task<bool> GetAsync(string path) => await GetStatusAsync(path) == 200;
+
+    /// <summary>The status code <paramref name="path"/> was answered with; 0 if no complete answer came.</summary>
+    public Task<int> GetStatusAsync(string path) => SendAsync(Encoding.ASCII.GetBytes($"GET {path} {_headers}\r\n"));
 
     /// <summary>The status code a JSON body posted to <paramref name="path"/> was answered with; 0 if the connection failed.</summary>
     public Task<int> PostAsync(string path, byte[] json)
