@@ -123,15 +123,21 @@ public static class ClaimEngine
     /// <summary>Counters of one person on one policy term from the claims with a loss on or before <paramref name="on"/>.</summary>
     public static Counters CountersOn(Household h, Guid policyId, LocalDate termStart, Guid? personId, LocalDate on)
     {
-        var claims = h.Claims.Where(c => !c.Withdrawn && c.PolicyId == policyId && c.LossDate <= on
-                                         && c.Adjudication is { Outcome: ClaimOutcome.Approved } a && a.TermStart == termStart).ToList();
-        var own = claims.Where(c => c.PersonId == personId).ToList();
-        return new Counters(
-            own.Sum(c => c.Adjudication!.DeductibleApplied),
-            claims.Sum(c => c.Adjudication!.DeductibleApplied),
-            own.Sum(c => c.Adjudication!.Benefit),
-            claims.Sum(c => c.Adjudication!.Benefit),
-            own.Any(c => c.Adjudication!.After.SumInsuredPaid));
+        // One pass, no lists: a view asks this for every person of every policy on each read.
+        decimal personDeductible = 0m, familyDeductible = 0m, personBenefit = 0m, familyBenefit = 0m;
+        var sumInsuredPaid = false;
+        foreach (var c in h.Claims)
+        {
+            if (c.Withdrawn || c.PolicyId != policyId || c.LossDate > on
+                || c.Adjudication is not { Outcome: ClaimOutcome.Approved } a || a.TermStart != termStart) continue;
+            familyDeductible += a.DeductibleApplied;
+            familyBenefit += a.Benefit;
+            if (c.PersonId != personId) continue;
+            personDeductible += a.DeductibleApplied;
+            personBenefit += a.Benefit;
+            sumInsuredPaid |= a.After.SumInsuredPaid;
+        }
+        return new Counters(personDeductible, familyDeductible, personBenefit, familyBenefit, sumInsuredPaid);
     }
 
     private static Adjudication Judge(Policy policy, Claim claim, CounterBook book, decimal threshold, bool mayRefer,
