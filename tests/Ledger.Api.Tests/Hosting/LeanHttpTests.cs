@@ -22,9 +22,9 @@ public sealed class LeanHttpTests
         using var client = new LeanHttp(server.Address, "token", TimeSpan.FromSeconds(1));
 
         var clock = Stopwatch.StartNew();
-        var answered = await client.GetAsync("/health/live").WaitAsync(TimeSpan.FromSeconds(10));
+        var status = await client.GetStatusAsync("/health/live").WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.False(answered);
+        Assert.Equal(0, status);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
     }
 
@@ -34,10 +34,10 @@ public sealed class LeanHttpTests
         using var server = new Server(answerAfter: TimeSpan.FromMilliseconds(700));
         using var client = new LeanHttp(server.Address, "token", TimeSpan.FromSeconds(2));
 
-        Assert.True(await client.GetAsync("/first").WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(200, await client.GetStatusAsync("/first").WaitAsync(TimeSpan.FromSeconds(10)));
         // Idle for longer than the answer timeout: the connection waits on, and carries the next request.
         await Task.Delay(TimeSpan.FromSeconds(2.5));
-        Assert.True(await client.GetAsync("/second").WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(200, await client.GetStatusAsync("/second").WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(1, server.Connections);
     }
 

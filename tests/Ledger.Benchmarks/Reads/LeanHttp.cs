@@ -16,7 +16,6 @@ namespace Ledger.Benchmarks.Reads;
 /// </summary>
 internal sealed class LeanHttp : IDisposable
 {
-
     private readonly IPEndPoint _server;
     private readonly string _headers;
     private readonly ConcurrentStack<Connection> _idle = new();
@@ -36,9 +35,6 @@ internal sealed class LeanHttp : IDisposable
         _server = new IPEndPoint(IPAddress.Parse(baseAddress.Host), baseAddress.Port);
         _headers = $"HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nAuthorization: Bearer {bearerToken}\r\nAccept: application/json\r\n";
     }
-
-    /// <summary>Whether <paramref name="path"/> answered 200 with a complete body.</summary>
-    public async Task<bool> GetAsync(string path) => await GetStatusAsync(path) == 200;
 
     /// <summary>The status code <paramref name="path"/> was answered with; 0 if no complete answer came.</summary>
     public Task<int> GetStatusAsync(string path) => SendAsync(Encoding.ASCII.GetBytes($"GET {path} {_headers}\r\n"));
