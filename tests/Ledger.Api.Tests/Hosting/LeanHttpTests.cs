@@ -41,17 +41,52 @@ public sealed class LeanHttpTests
         Assert.Equal(1, server.Connections);
     }
 
-    /// <summary>Accepts connections and answers each request head after <c>answerAfter</c>, or never when it is null.</summary>
+    [Fact]
+    public async Task A_get_the_server_closes_a_kept_alive_connection_under_is_sent_again_on_a_new_one()
+    {
+        using var server = new Server(answerAfter: TimeSpan.Zero, closeAfterAnswers: 1);
+        using var client = new LeanHttp(server.Address, "token", TimeSpan.FromSeconds(5));
+
+        Assert.Equal(200, await client.GetStatusAsync("/first").WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(200, await client.GetStatusAsync("/second").WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(2, server.Connections);
+        Assert.Equal(1, client.Repeated);
+    }
+
+    [Fact]
+    public async Task A_new_connection_closed_before_its_first_answer_fails_the_get_and_a_post_is_never_sent_twice()
+    {
+        using var server = new Server(answerAfter: TimeSpan.Zero, closeAfterAnswers: 0);
+        using var client = new LeanHttp(server.Address, "token", TimeSpan.FromSeconds(5));
+
+        Assert.Equal(0, await client.GetStatusAsync("/first").WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, server.Connections);
+
+        using var keptAlive = new Server(answerAfter: TimeSpan.Zero, closeAfterAnswers: 1);
+        using var poster = new LeanHttp(keptAlive.Address, "token", TimeSpan.FromSeconds(5));
+        Assert.Equal(200, await poster.PostAsync("/first", "{}"u8.ToArray()).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, await poster.PostAsync("/second", "{}"u8.ToArray()).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, keptAlive.Connections);
+        Assert.Equal(0, client.Repeated + poster.Repeated);
+    }
+
+    /// <summary>
+    /// Accepts connections and answers each request head after <c>answerAfter</c>, or never when it is null; with
+    /// <c>closeAfterAnswers</c>, closes a connection on the request that follows that many answers, as Kestrel does
+    /// when its keep-alive timeout ends as a request arrives.
+    /// </summary>
     private sealed class Server : IDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly TimeSpan? _answerAfter;
+        private readonly int? _closeAfterAnswers;
         private readonly CancellationTokenSource _stop = new();
         private int _connections;
 
-        public Server(TimeSpan? answerAfter)
+        public Server(TimeSpan? answerAfter, int? closeAfterAnswers = null)
         {
             _answerAfter = answerAfter;
+            _closeAfterAnswers = closeAfterAnswers;
             _listener.Start();
             _ = AcceptAsync();
         }
@@ -80,6 +115,7 @@ public sealed class LeanHttpTests
             using var _ = socket;
             var buffer = new byte[4096];
             var seen = new StringBuilder();
+            var answers = 0;
             try
             {
                 while (await socket.ReceiveAsync(buffer, _stop.Token) is var read and > 0)
@@ -88,9 +124,11 @@ public sealed class LeanHttpTests
                     while (seen.ToString().IndexOf("\r\n\r\n", StringComparison.Ordinal) is var end and >= 0)
                     {
                         seen.Remove(0, end + 4);
+                        if (answers == _closeAfterAnswers) return;
                         if (_answerAfter is not { } delay) continue;
                         await Task.Delay(delay, _stop.Token);
                         await socket.SendAsync(Encoding.ASCII.GetBytes(Ok), _stop.Token);
+                        answers++;
                     }
                 }
             }

@@ -36,28 +36,68 @@ internal sealed class LeanHttp : IDisposable
         _headers = $"HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nAuthorization: Bearer {bearerToken}\r\nAccept: application/json\r\n";
     }
 
-    /// <summary>The status code <paramref name="path"/> was answered with; 0 if no complete answer came.</summary>
-    public Task<int> GetStatusAsync(string path) => SendAsync(Encoding.ASCII.GetBytes($"GET {path} {_headers}\r\n"));
+    /// <summary>
+    /// The status code <paramref name="path"/> was answered with; 0 if no complete answer came. A GET sent on a reused
+    /// connection that the server closed before a byte of its answer is sent again, once, on a new connection, as
+    /// <see cref="HttpClient"/> does: the server closing an idle keep-alive connection as the request goes out is not
+    /// the server failing the request (before this, 7–18 such reads a run counted as failures, docs/performance.md).
+    /// </summary>
+    public Task<int> GetStatusAsync(string path)
+    {
+        var pending = new TaskCompletionSource<int>();
+        Send(new Request(Encoding.ASCII.GetBytes($"GET {path} {_headers}\r\n"), pending, SafeToRepeat: true));
+        return pending.Task;
+    }
 
-    /// <summary>The status code a JSON body posted to <paramref name="path"/> was answered with; 0 if the connection failed.</summary>
+    /// <summary>The status code a JSON body posted to <paramref name="path"/> was answered with; 0 if the connection failed. Never sent twice.</summary>
     public Task<int> PostAsync(string path, byte[] json)
     {
         var head = Encoding.ASCII.GetBytes($"POST {path} {_headers}Content-Type: application/json\r\nContent-Length: {json.Length}\r\n\r\n");
-        return SendAsync([.. head, .. json]);
+        var pending = new TaskCompletionSource<int>();
+        Send(new Request([.. head, .. json], pending, SafeToRepeat: false));
+        return pending.Task;
     }
 
-    private Task<int> SendAsync(byte[] request)
+    /// <summary>How many requests were sent again after a reused connection closed under them.</summary>
+    public int Repeated => Volatile.Read(ref _repeated);
+
+    private int _repeated;
+
+    private void Send(Request request)
     {
         // A connection the server closed while it sat idle (Kestrel's keep-alive timeout) is dropped here.
         Connection? connection;
         while (_idle.TryPop(out connection) && connection.Closed) { }
-        if (connection is null)
-        {
-            connection = new Connection(this);
-            lock (_all) _all.Add(connection);
-        }
-        return connection.Send(request);
+        (connection ?? Open()).Send(request);
     }
+
+    private Connection Open()
+    {
+        var connection = new Connection(this);
+        lock (_all) _all.Add(connection);
+        return connection;
+    }
+
+    /// <summary>A request closed under on a connection that had answered before: once more on a new one, or failed.</summary>
+    private void Lost(Request request, bool connectionWasReused)
+    {
+        if (!request.SafeToRepeat || !connectionWasReused || _disposed)
+        {
+            request.Answer.TrySetResult(0);
+            return;
+        }
+        Interlocked.Increment(ref _repeated);
+        try
+        {
+            Open().Send(request with { SafeToRepeat = false });
+        }
+        catch (SocketException)
+        {
+            request.Answer.TrySetResult(0);
+        }
+    }
+
+    private sealed record Request(byte[] Bytes, TaskCompletionSource<int> Answer, bool SafeToRepeat);
 
     public void Dispose()
     {
@@ -70,8 +110,9 @@ internal sealed class LeanHttp : IDisposable
     {
         private readonly LeanHttp _owner;
         private readonly Socket _socket;
-        private TaskCompletionSource<int>? _pending;
+        private Request? _pending;
         private long _sentAt;
+        private int _answered;
         private volatile bool _closed;
 
         public Connection(LeanHttp owner)
@@ -90,28 +131,31 @@ internal sealed class LeanHttp : IDisposable
         /// <summary>Its receiving thread has ended: the server closed it, or the socket failed.</summary>
         public bool Closed => _closed;
 
-        public Task<int> Send(byte[] request)
+        /// <remarks>The answer is given on the receiving thread, where the caller's continuation (timing the request) then runs.</remarks>
+        public void Send(Request request)
         {
-            // Completed on the receiving thread, where the caller's continuation (timing the request) then runs.
-            var pending = new TaskCompletionSource<int>();
             Volatile.Write(ref _sentAt, Environment.TickCount64);
-            Interlocked.Exchange(ref _pending, pending);
+            Interlocked.Exchange(ref _pending, request);
             // Closed after it was taken: the receiving thread may have ended before it could see this request.
             if (_closed)
             {
-                Interlocked.Exchange(ref _pending, null)?.TrySetResult(0);
-                return pending.Task;
+                LoseThePending();
+                return;
             }
             try
             {
-                _socket.Send(request);
+                _socket.Send(request.Bytes);
             }
             catch (SocketException)
             {
-                Volatile.Write(ref _pending, null);
-                pending.TrySetResult(0);
+                LoseThePending();
             }
-            return pending.Task;
+        }
+
+        private void LoseThePending()
+        {
+            if (Interlocked.Exchange(ref _pending, null) is { } lost)
+                _owner.Lost(lost, connectionWasReused: Volatile.Read(ref _answered) > 0);
         }
 
         public void Close()
@@ -124,6 +168,7 @@ internal sealed class LeanHttp : IDisposable
         {
             var buffer = new byte[1 << 16];
             var filled = 0;
+            var late = false;
             try
             {
                 while (!_owner._disposed)
@@ -138,6 +183,7 @@ internal sealed class LeanHttp : IDisposable
                         // Idle, or an answer still within its time: wait on. A late answer fails its request below.
                         if (Volatile.Read(ref _pending) is null || Environment.TickCount64 - Volatile.Read(ref _sentAt) < _owner.AnswerTimeout.TotalMilliseconds)
                             continue;
+                        late = true;
                         break;
                     }
                     if (read == 0) break;
@@ -148,9 +194,10 @@ internal sealed class LeanHttp : IDisposable
                         Buffer.BlockCopy(buffer, consumed, buffer, 0, filled - consumed);
                         filled -= consumed;
                         var pending = Interlocked.Exchange(ref _pending, null);
+                        Interlocked.Increment(ref _answered);
                         // Idle again before the caller hears of it: the next request may be sent from its continuation.
                         _owner._idle.Push(this);
-                        pending?.TrySetResult(status);
+                        pending?.Answer.TrySetResult(status);
                     }
                     if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
                 }
@@ -159,7 +206,11 @@ internal sealed class LeanHttp : IDisposable
             catch (ObjectDisposedException) { }
             _closed = true;
             _socket.Close();
-            Interlocked.Exchange(ref _pending, null)?.TrySetResult(0);
+            // Part of an answer came, or none in its time: the server took the request, so it is not sent again.
+            if (late || filled > 0)
+                Interlocked.Exchange(ref _pending, null)?.Answer.TrySetResult(0);
+            else
+                LoseThePending();
         }
     }
 
